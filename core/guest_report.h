@@ -21,8 +21,8 @@ struct GuestReport {
     std::uint64_t sequence = 0;   // increases with every report (ours only)
     std::uint64_t timestamp = 0;  // guest's CLOCK_REALTIME seconds (ours only; informational)
 
-    KiB total;      // MemTotal
-    KiB used;       // what the guest needs now: MemTotal - MemAvailable (or the agent's figure)
+    KiB total;  // MemTotal
+    KiB used;   // what the guest needs now: MemTotal - MemAvailable (or the agent's figure)
     std::optional<KiB> available;  // MemAvailable
     std::optional<KiB> free;       // MemFree
     std::optional<KiB> caches;     // Buffers + Cached (reclaimable page cache)
@@ -32,13 +32,16 @@ struct GuestReport {
     std::optional<std::uint64_t> swapInPages;
     std::optional<std::uint64_t> swapOutPages;
     std::optional<std::uint64_t> majorFaults;
+    // workingset_refault_anon + workingset_refault_file (older kernels: workingset_refault):
+    // evicted pages needed again, the clearest sign the guest's memory is too small.
+    std::optional<std::uint64_t> refaults;
     // /proc/pressure/memory "some avg10", in hundredths of a percent (0..10000).
     std::optional<std::uint32_t> psiSomeAvg10;
 
     // balloon(4) controls set by the guest's admin (ours only).
-    std::optional<KiB> guestMin;          // never target below this
-    std::optional<KiB> requestedTarget;   // a request, honoured up to the domain's max and policy
-    std::optional<bool> scrubsPages;      // kernel zeroes pages before giving them back
+    std::optional<KiB> guestMin;         // never target below this
+    std::optional<KiB> requestedTarget;  // a request, honoured up to the domain's max and policy
+    std::optional<bool> scrubsPages;     // kernel zeroes pages before giving them back
 };
 
 }  // namespace balloon

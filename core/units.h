@@ -50,17 +50,33 @@ using Pages = Quantity<struct PagesTag>;
 // x86 Xen pages are 4 KiB; the only conversion point between the two units.
 inline constexpr std::uint64_t kPageSizeKiB = 4;
 
-constexpr KiB toKiB(Pages pages) { return KiB{pages.count() * kPageSizeKiB}; }
+constexpr KiB toKiB(Pages pages) {
+    return KiB{pages.count() * kPageSizeKiB};
+}
 // Whole pages within a KiB amount (rounds down: never claims memory that is not there).
-constexpr Pages pagesFloor(KiB kib) { return Pages{kib.count() / kPageSizeKiB}; }
+constexpr Pages pagesFloor(KiB kib) {
+    return Pages{kib.count() / kPageSizeKiB};
+}
 // Pages needed to hold a KiB amount (rounds up: never gives a domain less than asked).
-constexpr Pages pagesCeil(KiB kib) { return Pages{(kib.count() + kPageSizeKiB - 1) / kPageSizeKiB}; }
+constexpr Pages pagesCeil(KiB kib) {
+    return Pages{(kib.count() + kPageSizeKiB - 1) / kPageSizeKiB};
+}
 
-constexpr KiB mib(std::uint64_t n) { return KiB{n * 1024}; }
-constexpr KiB gib(std::uint64_t n) { return KiB{n * 1024 * 1024}; }
+constexpr KiB mib(std::uint64_t n) {
+    return KiB{n * 1024};
+}
+constexpr KiB gib(std::uint64_t n) {
+    return KiB{n * 1024 * 1024};
+}
 
-constexpr KiB min(KiB a, KiB b) { return a < b ? a : b; }
-constexpr KiB max(KiB a, KiB b) { return a < b ? b : a; }
-constexpr KiB clamp(KiB v, KiB lo, KiB hi) { return v < lo ? lo : (hi < v ? hi : v); }
+constexpr KiB min(KiB a, KiB b) {
+    return a < b ? a : b;
+}
+constexpr KiB max(KiB a, KiB b) {
+    return a < b ? b : a;
+}
+constexpr KiB clamp(KiB v, KiB lo, KiB hi) {
+    return v < lo ? lo : (hi < v ? hi : v);
+}
 
 }  // namespace balloon

@@ -36,16 +36,16 @@ struct HostInfo {
 
 // A hypervisor call that failed: errno, the call, and the domain when there is one.
 class HypervisorError : public std::runtime_error {
-  public:
+public:
     HypervisorError(int err, const std::string& what) : std::runtime_error(what), errno_(err) {}
     [[nodiscard]] int error() const { return errno_; }
 
-  private:
+private:
     int errno_;
 };
 
 class HypervisorPort {
-  public:
+public:
     HypervisorPort() = default;
     virtual ~HypervisorPort() = default;
     HypervisorPort(const HypervisorPort&) = delete;

@@ -8,7 +8,7 @@
 namespace balloon::xen {
 
 class XenctrlHypervisor final : public HypervisorPort {
-  public:
+public:
     // Throws HypervisorError with one clear sentence when there is no hypervisor to talk to
     // (not in dom0, /dev/xen/privcmd missing, not root) instead of libxenctrl's own log lines.
     static std::unique_ptr<XenctrlHypervisor> open();
@@ -20,7 +20,7 @@ class XenctrlHypervisor final : public HypervisorPort {
     void setMaxMem(DomId domid, KiB maxmem) override;
     void setPodTarget(DomId domid, KiB target) override;
 
-  private:
+private:
     struct Handles;
     explicit XenctrlHypervisor(std::unique_ptr<Handles> handles);
     std::unique_ptr<Handles> handles_;
