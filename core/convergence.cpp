@@ -1,0 +1,73 @@
+#include "convergence.h"
+
+namespace balloon {
+namespace {
+
+KiB distance(KiB a, KiB b) {
+    return a < b ? b - a : a - b;
+}
+
+}  // namespace
+
+std::string_view stateName(ConvergenceState state) {
+    switch (state) {
+        case ConvergenceState::Balanced:
+            return "balanced";
+        case ConvergenceState::Converging:
+            return "converging";
+        case ConvergenceState::Slow:
+            return "slow";
+        case ConvergenceState::Stuck:
+            return "stuck";
+        case ConvergenceState::Uncooperative:
+            return "uncooperative";
+    }
+    return "unknown";
+}
+
+ConvergenceState ConvergenceTracker::observe(TimePoint now, KiB expected, KiB actual) {
+    const KiB gap = distance(expected, actual);
+    holdingAbove_ = actual > expected;
+    if (!expected_ || *expected_ != expected) {
+        // A new target restarts the clock: the guest gets its full grace period again.
+        expected_ = expected;
+        lastProgress_ = now;
+        bestDistance_ = gap;
+        initialDistance_ = gap;
+        targetSetAt_ = now;
+        state_ =
+            gap <= config_.tolerance ? ConvergenceState::Balanced : ConvergenceState::Converging;
+        return state_;
+    }
+    if (gap <= config_.tolerance) {
+        bestDistance_ = gap;
+        lastProgress_ = now;
+        state_ = ConvergenceState::Balanced;
+        return state_;
+    }
+
+    // Progress means getting closer than ever before, by at least a 2 MiB balloon batch or
+    // the remaining gap: jitter of a few pages is not progress.
+    if (gap < bestDistance_ && bestDistance_ - gap >= min(mib(2), gap)) {
+        bestDistance_ = gap;
+        lastProgress_ = now;
+    }
+
+    const auto stalled = now - *lastProgress_;
+    if (stalled >= config_.uncooperativeAfter) {
+        state_ = ConvergenceState::Uncooperative;
+    } else if (stalled >= config_.stuckAfter) {
+        state_ = ConvergenceState::Stuck;
+    } else if (now > *targetSetAt_) {
+        // The average rate since the target was set: one slow sample is not a slow guest.
+        const double seconds = std::chrono::duration<double>(now - *targetSetAt_).count();
+        const KiB gained = initialDistance_ - gap;  // zero when it moved away
+        const double ratePerSecond = static_cast<double>(gained.count()) / seconds;
+        state_ = ratePerSecond < static_cast<double>(config_.slowBelowPerSecond.count())
+                     ? ConvergenceState::Slow
+                     : ConvergenceState::Converging;
+    }
+    return state_;
+}
+
+}  // namespace balloon

@@ -1,0 +1,61 @@
+// Does a guest follow its target? A per-domain state machine fed with (time, expected
+// allocation, actual allocation) samples. Pure: the caller supplies the time.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+#include "units.h"
+
+namespace balloon {
+
+enum class ConvergenceState {
+    Balanced,       // within tolerance of the target
+    Converging,     // moving toward the target at a healthy rate
+    Slow,           // moving, but slower than ConvergenceConfig::slowBelow
+    Stuck,          // no progress for stuckAfter
+    Uncooperative,  // no progress for uncooperativeAfter: its unreleased memory is not counted on
+};
+
+std::string_view stateName(ConvergenceState state);
+
+struct ConvergenceConfig {
+    std::chrono::steady_clock::duration stuckAfter = std::chrono::seconds(5);
+    std::chrono::steady_clock::duration uncooperativeAfter = std::chrono::seconds(20);
+    // Closer than this counts as reached: two of the Linux driver's 2 MiB batches.
+    KiB tolerance = mib(4);
+    // Less progress than this, per second, is "slow".
+    KiB slowBelowPerSecond = mib(8);
+};
+
+class ConvergenceTracker {
+public:
+    using TimePoint = std::chrono::steady_clock::time_point;
+
+    explicit ConvergenceTracker(ConvergenceConfig config = {}) : config_(config) {}
+
+    // `expected` is what Xen's allocation should become: the target plus videoram for HVM
+    // guests (whose allocation counts it). Returns the state after this sample.
+    ConvergenceState observe(TimePoint now, KiB expected, KiB actual);
+
+    [[nodiscard]] ConvergenceState state() const { return state_; }
+    // True when the domain holds memory above its target that it is not giving back.
+    [[nodiscard]] bool withholding() const {
+        return state_ == ConvergenceState::Uncooperative && holdingAbove_;
+    }
+    // Since when the domain has made no progress (meaningful once Stuck or Uncooperative).
+    [[nodiscard]] std::optional<TimePoint> lastProgress() const { return lastProgress_; }
+
+private:
+    ConvergenceConfig config_;
+    ConvergenceState state_ = ConvergenceState::Balanced;
+    std::optional<KiB> expected_;
+    std::optional<TimePoint> lastProgress_;
+    std::optional<TimePoint> targetSetAt_;
+    KiB initialDistance_;  // how far the domain was when the target was set
+    KiB bestDistance_;     // the closest it has come since
+    bool holdingAbove_ = false;
+};
+
+}  // namespace balloon

@@ -1,0 +1,67 @@
+#include "xl_rules.h"
+
+#include "error.h"
+#include "size.h"
+
+namespace balloon {
+namespace {
+
+// "dom3 (web1)": how messages name a domain.
+std::string label(const MemoryLayout& domain) {
+    std::string text = "dom" + std::to_string(domain.domid);
+    return domain.name.empty() ? text : text + " (" + domain.name + ")";
+}
+
+// What to type in a balloonctl command line for this domain.
+std::string handle(const MemoryLayout& domain) {
+    return domain.name.empty() ? "dom" + std::to_string(domain.domid) : domain.name;
+}
+
+}  // namespace
+
+Actuation forTarget(const MemoryLayout& domain, KiB target, KiB dom0Floor) {
+    if (target > domain.staticMax) {
+        throw Error(Errc::AboveStaticMax,
+                    label(domain) + ": target " + formatSize(target) + " is above its static-max " +
+                        formatSize(domain.staticMax) + "; raise it first with `balloonctl max " +
+                        handle(domain) +
+                        " SIZE` (within the "
+                        "domain's boot maxmem), or ask for less");
+    }
+    const KiB floor = max(dom0Floor, kXlDom0Minimum);
+    if (domain.domid == kDom0 && target < floor) {
+        throw Error(Errc::BelowMinimum, label(domain) + ": target " + formatSize(target) +
+                                            " is below dom0's floor " + formatSize(floor) +
+                                            "; dom0 needs at least that much to run the host");
+    }
+    Actuation result{target, target + domain.videoram + kMaxmemSlack, std::nullopt};
+    if (domain.translated) {
+        result.podTarget = target + kMaxmemSlack;
+    }
+    return result;
+}
+
+Actuation memSet(const MemoryLayout& domain, KiB size, KiB dom0Floor) {
+    return forTarget(domain, size - domain.videoram, dom0Floor);
+}
+
+Actuation memSetRelative(const MemoryLayout& domain, std::int64_t deltaKiB, KiB dom0Floor) {
+    const KiB magnitude{deltaKiB < 0 ? static_cast<std::uint64_t>(-(deltaKiB + 1)) + 1
+                                     : static_cast<std::uint64_t>(deltaKiB)};
+    const KiB target =
+        deltaKiB < 0 ? domain.currentTarget - magnitude : domain.currentTarget + magnitude;
+    return forTarget(domain, target, dom0Floor);
+}
+
+MaxChange memMax(const MemoryLayout& domain, KiB size) {
+    if (size < domain.currentTarget) {
+        throw Error(Errc::BelowTarget, label(domain) + ": max " + formatSize(size) +
+                                           " is below its current target " +
+                                           formatSize(domain.currentTarget) +
+                                           "; lower the target first (`balloonctl "
+                                           "set`), then the max");
+    }
+    return MaxChange{size, size + kMaxmemSlack};
+}
+
+}  // namespace balloon

@@ -1,0 +1,73 @@
+#include "convergence.h"
+
+#include <gtest/gtest.h>
+
+namespace balloon {
+namespace {
+
+using std::chrono::seconds;
+using TimePoint = ConvergenceTracker::TimePoint;
+
+class AConvergenceTracker : public ::testing::Test {
+protected:
+    TimePoint at(int s) const { return start_ + seconds(s); }
+    ConvergenceTracker tracker_;
+    TimePoint start_{};
+};
+
+TEST_F(AConvergenceTracker, IsBalancedWithinTolerance) {
+    EXPECT_EQ(tracker_.observe(at(0), mib(512), mib(512) + mib(3)), ConvergenceState::Balanced);
+}
+
+TEST_F(AConvergenceTracker, ConvergesWhileTheGuestMovesFast) {
+    EXPECT_EQ(tracker_.observe(at(0), mib(256), mib(512)), ConvergenceState::Converging);
+    EXPECT_EQ(tracker_.observe(at(1), mib(256), mib(400)), ConvergenceState::Converging);
+    EXPECT_EQ(tracker_.observe(at(2), mib(256), mib(257)), ConvergenceState::Balanced);
+}
+
+TEST_F(AConvergenceTracker, CallsASlowGuestSlow) {
+    tracker_.observe(at(0), mib(256), mib(512));
+    EXPECT_EQ(tracker_.observe(at(2), mib(256), mib(506)), ConvergenceState::Slow);
+}
+
+TEST_F(AConvergenceTracker, MarksStuckAfterFiveSecondsThenUncooperativeAfterTwenty) {
+    tracker_.observe(at(0), mib(256), mib(512));
+    EXPECT_EQ(tracker_.observe(at(4), mib(256), mib(512)), ConvergenceState::Slow);
+    EXPECT_EQ(tracker_.observe(at(5), mib(256), mib(512)), ConvergenceState::Stuck);
+    EXPECT_EQ(tracker_.observe(at(19), mib(256), mib(512)), ConvergenceState::Stuck);
+    EXPECT_EQ(tracker_.observe(at(20), mib(256), mib(512)), ConvergenceState::Uncooperative);
+    EXPECT_TRUE(tracker_.withholding());
+}
+
+TEST_F(AConvergenceTracker, DoesNotCountPageJitterAsProgress) {
+    tracker_.observe(at(0), mib(256), mib(512));
+    tracker_.observe(at(3), mib(256), mib(512) - KiB{4});
+    EXPECT_EQ(tracker_.observe(at(6), mib(256), mib(512) - KiB{8}), ConvergenceState::Stuck);
+}
+
+TEST_F(AConvergenceTracker, RestartsTheGracePeriodOnANewTarget) {
+    tracker_.observe(at(0), mib(256), mib(512));
+    EXPECT_EQ(tracker_.observe(at(10), mib(256), mib(512)), ConvergenceState::Stuck);
+    EXPECT_EQ(tracker_.observe(at(11), mib(300), mib(512)), ConvergenceState::Converging);
+    EXPECT_EQ(tracker_.observe(at(12), mib(300), mib(500)), ConvergenceState::Converging);
+}
+
+TEST_F(AConvergenceTracker, RecoversFromStuckWhenTheGuestMovesAgain) {
+    tracker_.observe(at(0), mib(256), mib(512));
+    tracker_.observe(at(6), mib(256), mib(512));
+    EXPECT_EQ(tracker_.observe(at(7), mib(256), mib(256)), ConvergenceState::Balanced);
+}
+
+TEST_F(AConvergenceTracker, ReportsAGrowthStallWithoutWithholding) {
+    tracker_.observe(at(0), mib(512), mib(256));
+    EXPECT_EQ(tracker_.observe(at(21), mib(512), mib(256)), ConvergenceState::Uncooperative);
+    EXPECT_FALSE(tracker_.withholding());
+}
+
+TEST(ConvergenceStateNames, AreTheOnesTheApiShows) {
+    EXPECT_EQ(stateName(ConvergenceState::Uncooperative), "uncooperative");
+    EXPECT_EQ(stateName(ConvergenceState::Balanced), "balanced");
+}
+
+}  // namespace
+}  // namespace balloon
