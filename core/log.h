@@ -1,0 +1,184 @@
+// Logging for every balloond binary, on Boost.Log. One line per record:
+//   2026-11-26T23:19:45.123456 warning [dom3] could not reach target target=524288KiB
+// or, when stderr is journald's stream (JOURNAL_STREAM), the syslog priority instead of the time:
+//   <4>warning [dom3] could not reach target target=524288KiB
+// Written as
+//   BLOG(warning) << logattr::domid(3) << logattr::kib("target", t) << "could not reach target";
+// The domain and the fields are structured attributes of the record ("DomId", "Fields"), so a
+// journald sink can send them as fields; the text sink prints them after the message.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <boost/log/sources/record_ostream.hpp>
+
+#include "domid.h"
+#include "units.h"
+
+namespace balloon::log {
+
+enum class Severity { Debug, Info, Notice, Warning, Error };
+
+std::string_view toString(Severity severity);
+// "debug", "info", "notice", "warning", "error" (as for --log-level); nullopt otherwise.
+std::optional<Severity> parseSeverity(std::string_view text);
+// syslog(3) priority: debug 7 ... error 3.
+int syslogPriority(Severity severity);
+
+// Spellings for BLOG(level), lower case like syslog's levels.
+namespace level {
+inline constexpr Severity debug = Severity::Debug;
+inline constexpr Severity info = Severity::Info;
+inline constexpr Severity notice = Severity::Notice;
+inline constexpr Severity warning = Severity::Warning;
+inline constexpr Severity error = Severity::Error;
+}  // namespace level
+
+enum class LogStyle {
+    Plain,    // "<timestamp> <severity> ..."
+    Journal,  // "<N><severity> ...": journald reads the priority prefix
+};
+
+// Journal when JOURNAL_STREAM names the device:inode of `fd` (systemd's documented check; a
+// variable inherited by a child whose stderr went elsewhere does not count), else Plain.
+LogStyle detectLogStyle(const char* journalStream, int fd);
+// detectLogStyle(getenv("JOURNAL_STREAM"), stderr).
+LogStyle detectLogStyle();
+
+// Replaces any earlier sink: lines at minLevel and above go to stderr in the detected style.
+void initLogging(Severity minLevel);
+// Same, to `out` in `style` (tests, and tools that log elsewhere).
+void initLogging(Severity minLevel, LogStyle style, std::shared_ptr<std::ostream> out);
+
+// One structured field of a record, printed as name=value after the message.
+struct Field {
+    std::string name;
+    std::variant<KiB, std::string> value;
+};
+using FieldList = std::vector<Field>;
+
+// Renders fields as "a=1KiB b=text"; strings with blanks, quotes or control characters are
+// quoted with escapes, so a guest-supplied string can never forge a second line or field.
+std::string formatFields(const FieldList& fields);
+// The message with control characters escaped (\x0a): one record is always one line.
+std::string escapeText(std::string_view text);
+
+}  // namespace balloon::log
+
+namespace balloon::logattr {
+
+struct DomIdField {
+    DomId domid;
+};
+struct KiBField {
+    std::string_view name;
+    KiB value;
+};
+struct TextField {
+    std::string_view name;
+    std::string value;
+};
+
+inline DomIdField domid(DomId id) {
+    return DomIdField{id};
+}
+inline KiBField kib(std::string_view name, KiB value) {
+    return KiBField{name, value};
+}
+inline TextField text(std::string_view name, std::string value) {
+    return TextField{name, std::move(value)};
+}
+// Counts and other plain numbers that are not memory.
+inline TextField number(std::string_view name, std::uint64_t value) {
+    return TextField{name, std::to_string(value)};
+}
+
+}  // namespace balloon::logattr
+
+namespace balloon::log {
+
+// One record being written; BLOG creates it, the stream operators fill it, finish() sends it.
+// When the severity is filtered out the record is empty and nothing is formatted.
+class Line {
+public:
+    explicit Line(Severity severity);
+    ~Line();
+    Line(const Line&) = delete;
+    Line& operator=(const Line&) = delete;
+    Line(Line&&) = delete;
+    Line& operator=(Line&&) = delete;
+
+    // False once sent, and from the start when the severity is filtered out (BLOG skips its body).
+    [[nodiscard]] bool active() const { return !done_ && static_cast<bool>(record_); }
+    void finish();
+
+    Line& operator<<(const logattr::DomIdField& field);
+    Line& operator<<(const logattr::KiBField& field);
+    Line& operator<<(const logattr::TextField& field);
+    template <class T>
+    Line& operator<<(const T& value) {
+        if (record_) {
+            stream_ << value;
+        }
+        return *this;
+    }
+
+private:
+    boost::log::record record_;
+    boost::log::record_ostream stream_;
+    FieldList fields_;
+    bool done_ = false;
+};
+
+// Lines about one (domain, kind) pair, at most linesPerInterval per interval; the rest are
+// counted and reported in one "suppressed N messages" line when the next interval opens (or at
+// flush()). The daemon puts it in front of anything a hostile guest can trigger at will. Time
+// points are arguments so that tests drive the clock. Not thread-safe: one per event loop.
+class RateLimitedLog {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    RateLimitedLog(std::uint32_t linesPerInterval, Clock::duration interval);
+
+    // True when a line for this key may be written now. Opening a new interval after lines were
+    // dropped first logs the summary of the old one, at `summarySeverity`.
+    bool admit(std::optional<DomId> domid, std::string_view kind, Clock::time_point now,
+               Severity summarySeverity = Severity::Warning);
+    // Logs the summaries of intervals that ended with lines dropped and forgets ended intervals,
+    // so that memory stays bounded by the keys active in one interval. Call it once per interval.
+    void flush(Clock::time_point now);
+    [[nodiscard]] std::size_t trackedKeys() const { return windows_.size(); }
+
+private:
+    using Key = std::pair<std::optional<DomId>, std::string>;
+    struct Window {
+        Clock::time_point start;
+        std::uint32_t written = 0;
+        std::uint64_t dropped = 0;
+        Severity summarySeverity = Severity::Warning;
+    };
+    void reportDropped(const Key& key, const Window& window) const;
+
+    std::uint32_t linesPerInterval_;
+    Clock::duration interval_;
+    std::map<Key, Window, std::less<>> windows_;
+};
+
+}  // namespace balloon::log
+
+// BLOG(warning) << ...; the loop runs its body once and sends the record at the end of the
+// statement (the same shape as BOOST_LOG_SEV, without its dangling-else pitfall).
+#define BLOG(lvl)                                                                        \
+    for (::balloon::log::Line blogLine_(::balloon::log::level::lvl); blogLine_.active(); \
+         blogLine_.finish())                                                             \
+    blogLine_
