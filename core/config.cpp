@@ -1,0 +1,282 @@
+#include "config.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include "config_reader.h"
+#include "size.h"
+
+namespace balloon {
+
+using config_detail::TableReader;
+using config_detail::toPosition;
+using config_detail::typeName;
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kTables{"host",   "dom0",   "intervals",
+                                                  "policy", "limits", "domain"};
+constexpr std::size_t kMaxNameLength = 256;
+
+const toml::table* subTable(const toml::table& root, std::string_view name,
+                            std::string_view source) {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) {
+        return nullptr;
+    }
+    if (const auto* table = node->as_table()) {
+        return table;
+    }
+    throw ConfigError(toPosition(source, node->source()),
+                      "\"" + std::string(name) + "\" must be a table ([" + std::string(name) +
+                          "]), found " + std::string(typeName(*node)));
+}
+
+void readHost(TableReader& r, Config& config) {
+    r.readSize("slush", config.policy.slush);
+}
+
+void readDom0(TableReader& r, Config& config) {
+    r.readBool("managed", config.dom0.managed);
+    r.readSize("floor", config.dom0.floor);
+}
+
+void readIntervals(TableReader& r, Config& config) {
+    IntervalsConfig& iv = config.intervals;
+    r.readDuration("sample", iv.sample);
+    r.readDuration("stuck-after", iv.stuckAfter);
+    r.readDuration("uncooperative-after", iv.uncooperativeAfter);
+    r.readDuration("report-stale-after", iv.reportStaleAfter);
+    // A guest is stuck before it is uncooperative, and stuckness needs samples to see.
+    if (iv.uncooperativeAfter < iv.stuckAfter) {
+        r.fail("uncooperative-after", "is shorter than stuck-after (" +
+                                          std::to_string(iv.stuckAfter.count()) +
+                                          "ms); it must be at least as long");
+    }
+    if (iv.sample > iv.stuckAfter) {
+        r.fail("sample", "is longer than stuck-after (" + std::to_string(iv.stuckAfter.count()) +
+                             "ms); sample at least once per stuck-after");
+    }
+}
+
+void readPolicy(TableReader& r, Config& config) {
+    PolicyConfig& p = config.policy;
+    std::string kind;
+    if (r.readString("kind", kind)) {
+        if (kind == "off") {
+            p.kind = PolicyKind::Off;
+        } else if (kind == "proportional") {
+            p.kind = PolicyKind::Proportional;
+        } else if (kind == "demand") {
+            p.kind = PolicyKind::Demand;
+        } else {
+            r.fail("kind", "unknown policy \"" + kind + "\"; expected off, proportional or demand");
+        }
+    }
+    r.readNumber("idle-tax", p.idleTax, 0.0, 1.0);
+    r.readNumber("headroom", p.headroomFraction, 0.0, 10.0);
+    r.readSize("min-headroom", p.minHeadroom);
+    r.readSize("deadband", p.deadband);
+    if (r.readSize("max-step", p.maxStep) && p.maxStep == KiB{0}) {
+        r.fail("max-step", "must be above zero (a zero step never moves a target)");
+    }
+    if (p.deadband >= p.maxStep) {
+        r.fail("deadband", "(" + formatSize(p.deadband) + ") must be smaller than max-step (" +
+                               formatSize(p.maxStep) + "), or no change could ever be made");
+    }
+    Millis hold{};
+    if (r.readDuration("hold", hold)) {
+        if (hold % std::chrono::seconds(1) != Millis{0}) {
+            r.fail("hold", "must be whole seconds, e.g. \"60s\"");
+        }
+        p.holdTime = std::chrono::duration_cast<std::chrono::seconds>(hold);
+    }
+    r.readSize("default-min", p.defaultMin);
+}
+
+void readLimits(TableReader& r, Config& config) {
+    // Xenstore values are at most 4096 bytes; a report needs a few dozen.
+    r.readInteger("report-max-bytes", config.limits.reportMaxBytes, 64, 4096);
+    r.readInteger("reports-per-second", config.limits.reportsPerSecond, 1, 100);
+}
+
+bool isUuid(std::string_view s) {
+    if (s.size() != 36) {
+        return false;
+    }
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : std::isxdigit(static_cast<unsigned char>(s[i])) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+DomainOverride readDomain(TableReader& r) {
+    DomainOverride d;
+    d.position = r.tablePosition();
+    const bool hasName = r.readString("name", d.name);
+    const bool hasUuid = r.readString("uuid", d.uuid);
+    if (hasName && hasUuid) {
+        r.fail("uuid", "a [[domain]] is matched by name or by uuid; give one of them, not both");
+    }
+    if (!hasName && !hasUuid) {
+        throw ConfigError(d.position, r.context() +
+                                          " has neither name nor uuid; give exactly one "
+                                          "(name = \"web1\" or uuid = \"<domain uuid>\")");
+    }
+    if (hasName && (d.name.empty() || d.name.size() > kMaxNameLength)) {
+        r.fail("name", "must be 1 to 256 characters");
+    }
+    if (hasUuid) {
+        d.uuid = lower(d.uuid);
+        if (!isUuid(d.uuid)) {
+            r.fail("uuid", "\"" + d.uuid.substr(0, 40) +
+                               "\" is not a UUID; expected 8-4-4-4-12 hex digits, as "
+                               "`xl list -v` prints");
+        }
+    }
+    KiB size;
+    if (r.readSize("min", size)) {
+        d.min = size;
+    }
+    if (r.readSize("max", size)) {
+        d.max = size;
+    }
+    if (d.min && d.max && *d.min > *d.max) {
+        r.fail("min", "(" + formatSize(*d.min) + ") is above max (" + formatSize(*d.max) +
+                          "); min must not exceed max");
+    }
+    r.readInteger("weight", d.weight, 1, 10000);
+    r.readBool("pinned", d.pinned);
+    r.readBool("excluded", d.excluded);
+    return d;
+}
+
+void readDomains(const toml::table& root, std::string_view source, ParsedConfig& out) {
+    const toml::node* node = root.get("domain");
+    if (node == nullptr) {
+        return;
+    }
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+        throw ConfigError(toPosition(source, node->source()),
+                          "domain overrides are an array of tables: write [[domain]], not "
+                          "[domain]");
+    }
+    std::map<std::string, SourcePosition> seen;  // "name:x" / "uuid:x" -> first place
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& element = *array->get(i);
+        const auto* table = element.as_table();
+        if (table == nullptr) {
+            throw ConfigError(
+                toPosition(source, element.source()),
+                "each domain override must be a table, found " + std::string(typeName(element)));
+        }
+        TableReader r(*table, "[[domain]] #" + std::to_string(i + 1), source, out.warnings);
+        DomainOverride d = readDomain(r);
+        r.warnUnknownKeys();
+        const std::string key = d.uuid.empty() ? "name \"" + d.name + "\"" : "uuid " + d.uuid;
+        const auto [it, inserted] = seen.emplace(key, d.position);
+        if (!inserted) {
+            throw ConfigError(d.position, "a second [[domain]] for " + key + " (the first is at " +
+                                              it->second.toString() + "); merge them into one");
+        }
+        out.config.domains.push_back(std::move(d));
+    }
+}
+
+}  // namespace
+
+std::string SourcePosition::toString() const {
+    if (line == 0) {
+        return source;
+    }
+    return source + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+ConfigError::ConfigError(SourcePosition position, const std::string& problem)
+    : std::runtime_error(position.toString() + ": " + problem), position_(std::move(position)) {}
+
+const DomainOverride* Config::overrideFor(std::string_view name, std::string_view uuid) const {
+    if (!uuid.empty()) {
+        const std::string wanted = lower(uuid);
+        for (const DomainOverride& d : domains) {
+            if (!d.uuid.empty() && d.uuid == wanted) {
+                return &d;
+            }
+        }
+    }
+    if (!name.empty()) {
+        for (const DomainOverride& d : domains) {
+            if (!d.name.empty() && d.name == name) {
+                return &d;
+            }
+        }
+    }
+    return nullptr;
+}
+
+ParsedConfig parseConfig(std::istream& in, std::string_view sourceName) {
+    toml::table root;
+    try {
+        root = toml::parse(in, sourceName);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(toPosition(sourceName, e.source()),
+                          "not valid TOML: " + std::string(e.description()));
+    }
+
+    ParsedConfig out;
+    for (const auto& [key, node] : root) {
+        if (std::find(kTables.begin(), kTables.end(), key.str()) == kTables.end()) {
+            const std::string what = node.is_table() ? "table [" + std::string(key.str()) + "]"
+                                                     : "key \"" + std::string(key.str()) + "\"";
+            out.warnings.push_back(toPosition(sourceName, key.source()).toString() + ": unknown " +
+                                   what + " (ignored)");
+        }
+    }
+
+    using Reader = void (*)(TableReader&, Config&);
+    const std::array<std::pair<std::string_view, Reader>, 5> sections{{
+        {"host", readHost},
+        {"dom0", readDom0},
+        {"intervals", readIntervals},
+        {"policy", readPolicy},
+        {"limits", readLimits},
+    }};
+    for (const auto& [name, read] : sections) {
+        if (const toml::table* table = subTable(root, name, sourceName)) {
+            TableReader r(*table, "[" + std::string(name) + "]", sourceName, out.warnings);
+            read(r, out.config);
+            r.warnUnknownKeys();
+        }
+    }
+    readDomains(root, sourceName, out);
+    return out;
+}
+
+ParsedConfig loadConfig(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) {
+        throw ConfigError(SourcePosition{path.string(), 0, 0},
+                          std::string("cannot open the configuration file: ") +
+                              std::strerror(errno) + " (check the path, or pass another one)");
+    }
+    return parseConfig(in, path.string());
+}
+
+}  // namespace balloon
