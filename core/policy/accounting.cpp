@@ -1,0 +1,121 @@
+// Who the plan may move, within which bounds, and how much memory that leaves for them.
+#include "planning.h"
+
+namespace balloon::policy {
+namespace {
+
+// A domain that cannot be expected to follow a new target: planning on it would either count on
+// memory it will not release or make the others swing around it.
+bool isStuck(const DomainSnapshot& dom) {
+    return dom.convergence == Convergence::Stuck || dom.convergence == Convergence::Uncooperative;
+}
+
+// The ceiling a target may reach: xl refuses target + videoram above static-max.
+KiB ceilingOf(const DomainSnapshot& dom) {
+    const KiB hard = dom.staticMax - dom.videoram;
+    return dom.max ? min(*dom.max, hard) : hard;
+}
+
+// The floor: the configured min (or the default) raised to the guest's own min, never above the
+// ceiling (a floor the domain cannot have is no floor).
+KiB floorOf(const DomainSnapshot& dom, const PolicyConfig& config, KiB ceiling) {
+    KiB floor = dom.min.value_or(config.defaultMin);
+    if (dom.guestMin) {
+        floor = max(floor, *dom.guestMin);
+    }
+    return min(floor, ceiling);
+}
+
+// The reservations transferred to this domain, if any (the toolstack is building it).
+std::optional<KiB> transferredTo(const HostSnapshot& host, DomId domid) {
+    std::optional<KiB> sum;
+    for (const auto& r : host.reservations) {
+        if (r.domid == domid) {
+            sum = sum.value_or(KiB{}) + r.amount;
+        }
+    }
+    return sum;
+}
+
+}  // namespace
+
+std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config) {
+    std::vector<Slot> slots;
+    slots.reserve(host.domains.size());
+    for (const auto& dom : host.domains) {
+        Slot s;
+        s.dom = &dom;
+        s.current = dom.target;
+        s.ideal = dom.target;
+        s.target = dom.target;
+        s.ceiling = ceilingOf(dom);
+        s.floor = floorOf(dom, config, s.ceiling);
+        s.reason.weight = effectiveWeight(dom);
+        const auto transferred = transferredTo(host, dom.domid);
+        s.buildReservation = transferred.value_or(KiB{});
+        if (dom.excluded) {
+            s.reason.kind = ReasonKind::Excluded;
+        } else if (dom.pinned) {
+            s.reason.kind = ReasonKind::Pinned;
+        } else if (transferred) {
+            s.reason.kind = ReasonKind::Building;
+        } else if (isStuck(dom)) {
+            s.reason.kind = ReasonKind::Stuck;
+            s.reason.unreleased = dom.actual - (dom.target + dom.videoram);
+        } else if (config.kind == PolicyKind::Off) {
+            s.reason.kind = ReasonKind::PolicyOff;
+        } else {
+            s.movable = true;
+        }
+        if (!s.movable) {
+            // The plan does not move it, so its bounds are what it has.
+            s.floor = dom.target;
+            s.ceiling = dom.target;
+        }
+        s.reason.ideal = s.ideal;
+        slots.push_back(s);
+    }
+    return slots;
+}
+
+KiB footprint(const Slot& slot) {
+    const DomainSnapshot& dom = *slot.dom;
+    const KiB planned = slot.target + dom.videoram;
+    if (slot.movable) {
+        return planned;
+    }
+    // A domain being built is counted for its whole reservation until it holds more.
+    return max(max(planned, dom.actual), slot.buildReservation);
+}
+
+KiB sumOfTargets(std::span<const Slot> slots) {
+    KiB sum;
+    for (const auto& s : slots) {
+        if (s.movable) {
+            sum += s.target;
+        }
+    }
+    return sum;
+}
+
+Budget budgetFor(const HostSnapshot& host, const PolicyConfig& config,
+                 std::span<const Slot> slots) {
+    Budget b;
+    b.slush = config.slush;
+    KiB actual;
+    for (const auto& s : slots) {
+        actual += s.dom->actual;
+        if (s.movable) {
+            b.movableVideoram += s.dom->videoram;
+        } else {
+            b.fixed += footprint(s);
+        }
+    }
+    // Xen keeps total - (actual + free) for itself; a snapshot read in a race may claim more
+    // than the host has, so the physical total bounds it.
+    b.usable = min(host.total, actual + host.free);
+    b.reserved = outstandingReservations(host, slots);
+    return b;
+}
+
+}  // namespace balloon::policy

@@ -1,0 +1,150 @@
+// The default policy. Each domain's span [floor, ceiling] is cut into tiers, and host memory is
+// handed out tier by tier, so a short host takes memory back in the reverse order:
+//   1. urgent: all of demand + headroom of guests under pressure, and the current target of
+//      guests without fresh statistics (never squeezed on a guess);
+//   2. active: demand, plus the untaxed part (1 - idleTax) of idle memory;
+//   3. idle: the rest of demand + headroom, and what the guest requested;
+//   4. surplus: up to the ceiling (not for guests without statistics).
+// Within the tier that does not fit, memory is shared by weight.
+#include <algorithm>
+#include <array>
+
+#include "planning.h"
+
+namespace balloon::policy {
+namespace {
+
+// PSI "some avg10" at which pressure counts as full: 10 %, in hundredths of a percent.
+constexpr double kPsiFull = 1000;
+// Swap traffic (in + out) since the last report that counts as full pressure: 64 MiB.
+constexpr double kSwapFullPages = 16384;
+// Major faults since the last report that count as full pressure.
+constexpr double kFaultsFull = 10000;
+// Pressure above this overrides hysteresis and lifts the guest into the urgent tier.
+constexpr double kPressureThreshold = 0.1;
+// At full pressure demand is raised by a quarter: the guest needs more than it manages to use.
+constexpr double kPressureRaise = 0.25;
+// Without MemAvailable, half of the page cache is taken as reclaimable.
+constexpr double kCacheReclaimable = 0.5;
+
+constexpr std::size_t kTiers = 4;
+
+KiB scale(KiB amount, double factor) {
+    return KiB{static_cast<std::uint64_t>(static_cast<double>(amount.count()) *
+                                          std::clamp(factor, 0.0, 1.0))};
+}
+
+double ratio(std::optional<std::uint64_t> value, double full) {
+    return value ? static_cast<double>(*value) / full : 0.0;
+}
+
+// Levels in [floor, ceiling] where each tier ends: level[0] is the floor, level[k] the top of
+// tier k. Non-decreasing.
+using Levels = std::array<KiB, kTiers + 1>;
+
+Levels levelsOf(Slot& s, const PolicyConfig& config) {
+    const DomainSnapshot& dom = *s.dom;
+    Levels l;
+    l[0] = s.floor;
+    if (!dom.report || dom.reportStale) {
+        const KiB keep = clamp(s.current, s.floor, s.ceiling);
+        l.fill(keep);
+        l[0] = s.floor;
+        s.reason.kind = ReasonKind::NoStatistics;
+        return l;
+    }
+    const DemandEstimate est = estimateDemand(*dom.report, config);
+    s.pressure = est.underPressure;
+    s.reason.kind = ReasonKind::Demand;
+    s.reason.demand = est.demand;
+    s.reason.headroom = est.headroom;
+    s.reason.pressure = est.underPressure;
+
+    const KiB active = clamp(est.demand, s.floor, s.ceiling);
+    KiB want = clamp(est.demand + est.headroom, s.floor, s.ceiling);
+    if (dom.guestRequested) {
+        want = max(want, clamp(*dom.guestRequested, s.floor, s.ceiling));
+    }
+    const KiB untaxed = active + scale(want - active, 1.0 - config.idleTax);
+    l[1] = est.underPressure ? want : s.floor;
+    l[2] = max(l[1], untaxed);
+    l[3] = max(l[2], want);
+    l[4] = s.ceiling;
+    return l;
+}
+
+}  // namespace
+
+DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& config) {
+    DemandEstimate est;
+    KiB used = report.used;
+    if (!report.available && report.caches) {
+        used -= scale(*report.caches, kCacheReclaimable);
+    }
+    const double swap =
+        ratio(report.swapInPages, kSwapFullPages) + ratio(report.swapOutPages, kSwapFullPages);
+    const double psi = report.psiSomeAvg10 ? *report.psiSomeAvg10 / kPsiFull : 0.0;
+    est.pressure =
+        std::clamp(std::max({psi, swap, ratio(report.majorFaults, kFaultsFull)}), 0.0, 1.0);
+    est.underPressure = est.pressure >= kPressureThreshold;
+    est.demand = used + scale(used, kPressureRaise * est.pressure);
+    est.headroom = max(config.minHeadroom, scale(est.demand, config.headroomFraction));
+    return est;
+}
+
+void planDemand(std::span<Slot> slots, KiB forTargets, const PolicyConfig& config) {
+    std::vector<Slot*> movable;
+    std::vector<Levels> levels;
+    movable.reserve(slots.size());
+    levels.reserve(slots.size());
+    KiB floors;
+    for (auto& s : slots) {
+        if (s.movable) {
+            movable.push_back(&s);
+            levels.push_back(levelsOf(s, config));
+            floors += s.floor;
+        }
+    }
+
+    std::vector<KiB> granted(movable.size());  // above the floor
+    std::vector<Claim> claims(movable.size());
+    KiB left = forTargets - floors;
+    for (std::size_t tier = 1; tier <= kTiers && left.count() > 0; ++tier) {
+        KiB asked;
+        for (std::size_t i = 0; i < movable.size(); ++i) {
+            claims[i] = {levels[i][tier] - levels[i][tier - 1], movable[i]->reason.weight};
+            asked += claims[i].amount;
+        }
+        if (asked <= left) {
+            for (std::size_t i = 0; i < movable.size(); ++i) {
+                granted[i] += claims[i].amount;
+            }
+            left -= asked;
+            continue;
+        }
+        const std::vector<KiB> shares = shareByWeight(claims, left);
+        for (std::size_t i = 0; i < movable.size(); ++i) {
+            granted[i] += shares[i];
+        }
+        left = KiB{};
+    }
+
+    for (std::size_t i = 0; i < movable.size(); ++i) {
+        Slot& s = *movable[i];
+        s.ideal = s.floor + granted[i];
+        s.reason.ideal = s.ideal;
+        const KiB want = levels[i][3];
+        s.reason.share = s.ideal - want;
+        s.reason.cut = want - s.ideal;
+        if (s.reason.kind != ReasonKind::Demand) {
+            continue;
+        }
+        if (s.ideal == s.floor && s.reason.demand + s.reason.headroom < s.floor) {
+            s.reason.limit = Limit::Floor;
+        } else if (s.ideal == s.ceiling && s.reason.demand + s.reason.headroom > s.ceiling) {
+            s.reason.limit = Limit::Ceiling;
+        }
+    }
+}
+
+}  // namespace balloon::policy

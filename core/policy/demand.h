@@ -1,0 +1,19 @@
+// What a guest needs, read from its report: the demand policy's input, public for tests and for
+// `balloonctl` to show.
+#pragma once
+
+#include "guest_report.h"
+#include "policy_config.h"
+
+namespace balloon::policy {
+
+struct DemandEstimate {
+    KiB demand;           // used (minus reclaimable cache), raised under pressure
+    KiB headroom;         // on top of demand: headroomFraction of it, at least minHeadroom
+    double pressure = 0;  // 0 (none) .. 1 (full): the strongest of PSI, swap traffic, major faults
+    bool underPressure = false;  // enough to skip hysteresis and be served first
+};
+
+DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& config);
+
+}  // namespace balloon::policy

@@ -1,0 +1,72 @@
+// Weighted max-min fair division (Waldspurger's shares): when claims exceed the budget, every
+// claimant gets the same amount per share, except those who asked for less, who get all of it.
+#include <algorithm>
+#include <numeric>
+
+#include "planning.h"
+
+namespace balloon::policy {
+namespace {
+
+// KiB * weight overflows 64 bits on absurd inputs; the products are exact in 128.
+__extension__ using Wide = unsigned __int128;
+
+// Weights above this are clamped so a single guest's setting cannot starve the arithmetic.
+constexpr std::uint32_t kMaxWeight = 1'000'000;
+
+Wide weightOf(const Claim& c) {
+    return std::max<std::uint32_t>(c.weight, 1);
+}
+
+}  // namespace
+
+std::uint32_t effectiveWeight(const DomainSnapshot& dom) {
+    return std::clamp<std::uint32_t>(dom.weight, 1, kMaxWeight);
+}
+
+std::vector<KiB> shareByWeight(std::span<const Claim> claims, KiB budget) {
+    std::vector<KiB> grants(claims.size());
+    Wide asked = 0;
+    for (const auto& c : claims) {
+        asked += c.amount.count();
+    }
+    if (asked <= budget.count()) {
+        std::transform(claims.begin(), claims.end(), grants.begin(),
+                       [](const Claim& c) { return c.amount; });
+        return grants;
+    }
+
+    // Smallest claim per share first: those are satisfied in full while the level rises.
+    std::vector<std::size_t> order(claims.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const Wide lhs = Wide{claims[a].amount.count()} * weightOf(claims[b]);
+        const Wide rhs = Wide{claims[b].amount.count()} * weightOf(claims[a]);
+        return lhs != rhs ? lhs < rhs : a < b;
+    });
+
+    Wide left = budget.count();
+    Wide shares = 0;
+    for (const auto& c : claims) {
+        shares += weightOf(c);
+    }
+    std::size_t i = 0;
+    for (; i < order.size(); ++i) {
+        const Claim& c = claims[order[i]];
+        // Satisfied in full when its claim is within its share of what is left.
+        if (Wide{c.amount.count()} * shares > left * weightOf(c)) {
+            break;
+        }
+        grants[order[i]] = c.amount;
+        left -= c.amount.count();
+        shares -= weightOf(c);
+    }
+    // Everyone else gets the same per share; rounding down keeps the sum within the budget.
+    for (std::size_t j = i; j < order.size(); ++j) {
+        const Claim& c = claims[order[j]];
+        grants[order[j]] = KiB{static_cast<std::uint64_t>(left * weightOf(c) / shares)};
+    }
+    return grants;
+}
+
+}  // namespace balloon::policy

@@ -1,0 +1,128 @@
+// From the policy's ideal to the target written: small changes are skipped (deadband), a target
+// changes at most once per holdTime unless the guest is under pressure (hysteresis), and a
+// single step moves at most maxStep. Those limits may leave the plan over budget (a grow
+// allowed while the shrink paying for it was capped); the repair at the end trims grows, then
+// lets withheld shrinks go further, so the budget always wins over smoothness.
+#include <algorithm>
+
+#include "planning.h"
+
+namespace balloon::policy {
+namespace {
+
+KiB distance(KiB a, KiB b) {
+    return a < b ? b - a : a - b;
+}
+
+// Where a step starts: the current target, or the nearest bound if it is outside them (bounds
+// are hard, so that move happens at once, whatever the limits).
+KiB baseOf(const Slot& s) {
+    return clamp(s.current, s.floor, s.ceiling);
+}
+
+bool grows(const Slot& s, bool pressured) {
+    return s.movable && s.pressure == pressured && s.target > baseOf(s);
+}
+
+bool held(const Slot& s, const PolicyConfig& config, TimePoint now) {
+    const auto& last = s.dom->lastTargetChange;
+    return last && !s.pressure && now - *last < config.holdTime && now >= *last;
+}
+
+// The target one step from base toward ideal.
+KiB limited(Slot& s, KiB base, const PolicyConfig& config, TimePoint now) {
+    if (base == s.ideal) {
+        return base;
+    }
+    if (distance(base, s.ideal) < config.deadband) {
+        s.reason.limit = Limit::Deadband;
+        return base;
+    }
+    if (held(s, config, now)) {
+        s.reason.limit = Limit::Held;
+        return base;
+    }
+    if (distance(base, s.ideal) > config.maxStep) {
+        s.reason.limit = Limit::StepCap;
+        return s.ideal < base ? base - config.maxStep : base + config.maxStep;
+    }
+    return s.ideal;
+}
+
+// Takes up to `excess` back from grows, in proportion to their size. Returns what it took.
+KiB trimGrows(std::span<Slot> slots, KiB excess, bool pressured) {
+    KiB grown;
+    for (const auto& s : slots) {
+        if (grows(s, pressured)) {
+            grown += s.target - baseOf(s);
+        }
+    }
+    if (grown.count() == 0 || excess.count() == 0) {
+        return KiB{};
+    }
+    const bool all = grown <= excess;
+    KiB taken;
+    for (auto& s : slots) {
+        if (!grows(s, pressured)) {
+            continue;
+        }
+        const KiB grow = s.target - baseOf(s);
+        // Proportional share of the excess, rounded up so the sum covers it.
+        __extension__ using Wide = unsigned __int128;
+        const KiB take =
+            all ? grow
+                : min(grow, KiB{static_cast<std::uint64_t>(
+                                (Wide{grow.count()} * excess.count() + grown.count() - 1) /
+                                grown.count())});
+        s.target -= take;
+        taken += take;
+        s.reason.limit = Limit::Budget;
+    }
+    return taken;
+}
+
+// Lets shrinks that the limits held back go on toward the ideal, in slot order.
+KiB deepenShrinks(std::span<Slot> slots, KiB excess) {
+    KiB taken;
+    for (auto& s : slots) {
+        if (taken >= excess) {
+            break;
+        }
+        if (!s.movable || s.target <= s.ideal) {
+            continue;
+        }
+        const KiB take = min(s.target - s.ideal, excess - taken);
+        s.target -= take;
+        taken += take;
+        s.reason.limit = Limit::Budget;
+    }
+    return taken;
+}
+
+}  // namespace
+
+void stabilize(std::span<Slot> slots, KiB forTargets, const PolicyConfig& config, TimePoint now) {
+    for (auto& s : slots) {
+        if (!s.movable) {
+            continue;
+        }
+        s.target = limited(s, baseOf(s), config, now);
+    }
+
+    KiB total = sumOfTargets(slots);
+    if (total <= forTargets) {
+        return;
+    }
+    KiB excess = total - forTargets;
+    excess -= trimGrows(slots, excess, false);
+    excess -= trimGrows(slots, excess, true);
+    excess -= deepenShrinks(slots, excess);
+    // A grow trimmed below the deadband is not worth a write.
+    for (auto& s : slots) {
+        if (s.movable && s.target > baseOf(s) && s.target - baseOf(s) < config.deadband) {
+            s.target = baseOf(s);
+        }
+    }
+}
+
+}  // namespace balloon::policy
