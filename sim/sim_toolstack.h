@@ -1,0 +1,57 @@
+// The toolstack half of the simulated host: what xl/libxl writes into the REAL xenstored when it
+// builds and destroys domains, and the Xenstore traffic of each simulated guest (reading its
+// target, writing its agent's statistics). Runs as the privileged dom0 client; the permissions it
+// sets are the ones xl sets, so a domU connection would see exactly what a real guest sees.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "guest_report.h"
+#include "sim_guest.h"
+#include "xenstore_client.h"
+#include "xl_rules.h"
+
+namespace balloon::sim {
+
+class SimToolstack {
+public:
+    explicit SimToolstack(xen::XenStoreClient& xs) : xs_(xs) {}
+
+    // dom0's own keys, as xen-init-dom0 leaves them (dom0 is introduced by xenstored itself).
+    void writeDom0(KiB target, KiB staticMax);
+    // xl create's Xenstore part for a domain Xen has just built, then the introduction that
+    // fires @introduceDomain.
+    void domainCreated(DomId domid, const GuestSpec& spec);
+    // xl destroy: the domain's trees go, and xenstored releases it (@releaseDomain).
+    void domainDestroyed(DomId domid);
+
+    // memory/target as the guest's kernel watch would deliver it; nullopt when missing or not
+    // a canonical decimal (a kernel would ignore such a value too).
+    std::optional<KiB> readTarget(DomId domid);
+    // What the guest's agent writes: data/balloon-report, memory/meminfo (Qubes, only on a
+    // change above 30 MiB, like meminfo-writer) or data/meminfo_total + data/meminfo_free.
+    void writeReport(DomId domid, const GuestReport& report);
+
+    [[nodiscard]] xen::XenStoreClient& xenstore() { return xs_; }
+
+private:
+    std::string path(DomId domid, std::string_view key);
+
+    xen::XenStoreClient& xs_;
+    std::map<DomId, std::string> vmPaths_;
+    std::map<DomId, KiB> lastQubesUsed_;
+};
+
+// `xl mem-set <domid> <size>` against the real xenstored: reads the domain's layout from
+// Xenstore, applies xl's rules (core/xl_rules.h), sets Xen maxmem and (HVM/PVH) the PoD target,
+// then writes memory/target. Throws balloon::Error like xl refuses (above static-max, dom0 below
+// 128 MiB) and XenStoreError/HypervisorError when either side fails. Daemon tests call it to
+// play the admin.
+Actuation xlMemSet(xen::XenStore& xs, xen::HypervisorPort& hypervisor, DomId domid, KiB size);
+
+// The domain's memory layout as xl reads it from Xenstore (static-max, videoram, target).
+MemoryLayout readMemoryLayout(xen::XenStore& xs, xen::HypervisorPort& hypervisor, DomId domid);
+
+}  // namespace balloon::sim
