@@ -1,0 +1,28 @@
+// The words of the D-Bus API turned into the daemon's values: a DOMAIN argument (name, domid,
+// "dom3" or uuid; a name wins) and policy names. Strict: anything else is an InvalidArgument or
+// NoSuchDomain error that says what to write.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain_registry.h"
+#include "policy_config.h"
+
+namespace balloon::daemon {
+
+// Longest DOMAIN argument considered; longer text is refused unread.
+inline constexpr std::size_t kMaxDomainArgument = 256;
+
+// The domain a DOMAIN argument names. Throws balloon::Error (InvalidArgument, NoSuchDomain).
+DomId resolveDomain(DomainRegistry& registry, std::string_view text);
+
+// "off", "proportional", "demand". parsePolicy throws balloon::Error(InvalidArgument).
+std::string_view policyName(PolicyKind kind);
+PolicyKind parsePolicy(std::string_view text);
+
+// "none", "shrink", "grow"; "pv", "pvh", "hvm".
+std::string_view changeName(Change change);
+std::string_view domainTypeName(DomainType type);
+
+}  // namespace balloon::daemon

@@ -1,0 +1,88 @@
+// The manager object, /org/balloond/Balloon1 (org.balloond.Balloon1.Manager plus the
+// ObjectManager that enumerates domain objects). Thin: every method checks who is calling,
+// turns its arguments into the daemon's values and delegates to the Balancer or the Daemon;
+// errors leave as the named D-Bus errors of dbus/errors.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "balloon1_adaptor.h"
+#include "daemon.h"
+#include "dbus_auth.h"
+#include "dbus_pending.h"
+
+namespace balloon::daemon {
+
+// What the Manager interface's properties show.
+struct ManagerView {
+    std::uint64_t hostTotalKiB = 0;
+    std::uint64_t hostFreeKiB = 0;
+    std::uint64_t slushKiB = 0;
+    std::uint64_t reservedKiB = 0;
+    std::string policy;
+    std::uint64_t rebalances = 0;
+};
+
+class ManagerObject final
+    : public sdbus::AdaptorInterfaces<org::balloond::Balloon1::Manager_adaptor,
+                                      sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
+public:
+    // `changed` runs after every call that changed something outside a round (a target, a pin,
+    // a reservation), so that properties follow at once. `watchOwner` makes sure a client's
+    // reservations end when it leaves the bus.
+    ManagerObject(sdbus::IConnection& connection, Daemon& daemon, Authorizer authorizer,
+                  PendingCalls& pending, std::function<void()> changed,
+                  std::function<void(const std::string&)> watchOwner);
+    ~ManagerObject();
+    ManagerObject(const ManagerObject&) = delete;
+    ManagerObject& operator=(const ManagerObject&) = delete;
+    ManagerObject(ManagerObject&&) = delete;
+    ManagerObject& operator=(ManagerObject&&) = delete;
+
+    // Re-reads the figures; emits PropertiesChanged for those that differ.
+    void refresh();
+
+private:
+    uint64_t SetTarget(const std::string& domain, const std::string& size) override;
+    uint64_t SetMax(const std::string& domain, const std::string& size) override;
+    void Pin(const std::string& domain) override;
+    void Release(const std::string& domain) override;
+    void Reserve(sdbus::Result<std::string>&& result, std::string size, uint32_t timeout_ms,
+                 uint32_t expiry_s) override;
+    void TransferReservation(const std::string& id, const uint32_t& domid) override;
+    void ReleaseReservation(const std::string& id) override;
+    std::vector<sdbus::Struct<std::string, uint64_t, int64_t, std::string, uint64_t>>
+    ListReservations() override;
+    uint32_t Rebalance() override;
+    std::vector<sdbus::Struct<uint16_t, std::string, uint64_t, uint64_t, std::string, std::string>>
+    GetPlan() override;
+    void SetPolicy(const std::string& policy) override;
+    void WaitForTarget(sdbus::Result<uint64_t, std::string>&& result, std::string domain,
+                       uint32_t timeout_ms) override;
+
+    uint64_t HostTotalKiB() override { return view_.hostTotalKiB; }
+    uint64_t HostFreeKiB() override { return view_.hostFreeKiB; }
+    uint64_t SlushKiB() override { return view_.slushKiB; }
+    uint64_t ReservedKiB() override { return view_.reservedKiB; }
+    std::string Policy() override { return view_.policy; }
+    uint64_t Rebalances() override { return view_.rebalances; }
+
+    // Refuses the current call unless its sender may change things.
+    void authorize(std::string_view action);
+    [[nodiscard]] std::string sender() const;
+    [[nodiscard]] ManagerView currentView();
+
+    Daemon& daemon_;
+    Authorizer authorizer_;
+    PendingCalls& pending_;
+    std::function<void()> changed_;
+    std::function<void(const std::string&)> watchOwner_;
+    ManagerView view_;
+};
+
+}  // namespace balloon::daemon
