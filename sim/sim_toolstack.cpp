@@ -34,6 +34,14 @@ std::string uuidFor(DomId domid, std::string_view name) {
 
 }  // namespace
 
+SimToolstack::SimToolstack(xen::XenStoreClient& xs, DomainIntroducer introducer)
+    : xs_(xs), introducer_(std::move(introducer)) {
+    if (!introducer_) {
+        // xenstored ignores the ring's mfn; the event channel is the interposer's (or Xen's).
+        introducer_ = [this](DomId domid) { xs_.introduceDomain(domid, 0, 1); };
+    }
+}
+
 std::string SimToolstack::path(DomId domid, std::string_view key) {
     return xs_.domainPath(domid) + "/" + std::string(key);
 }
@@ -97,8 +105,7 @@ void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
         }
     });
     vmPaths_[domid] = vm;
-    // The ring page and event channel are the interposer's business; xenstored ignores the mfn.
-    xs_.introduceDomain(domid, 0, 1);
+    introducer_(domid);
 }
 
 void SimToolstack::domainDestroyed(DomId domid) {

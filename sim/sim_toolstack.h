@@ -4,6 +4,7 @@
 // sets are the ones xl sets, so a domU connection would see exactly what a real guest sees.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,9 +16,14 @@
 
 namespace balloon::sim {
 
+// Introduces a freshly built domain to xenstored (fires @introduceDomain). The default uses the
+// privileged client with a dummy ring; a test that wants to act as the guest over a real ring
+// passes its own (e.g. one that builds a harness GuestRingClient, which introduces the domain).
+using DomainIntroducer = std::function<void(DomId)>;
+
 class SimToolstack {
 public:
-    explicit SimToolstack(xen::XenStoreClient& xs) : xs_(xs) {}
+    explicit SimToolstack(xen::XenStoreClient& xs, DomainIntroducer introducer = {});
 
     // dom0's own keys, as xen-init-dom0 leaves them (dom0 is introduced by xenstored itself).
     void writeDom0(KiB target, KiB staticMax);
@@ -40,6 +46,7 @@ private:
     std::string path(DomId domid, std::string_view key);
 
     xen::XenStoreClient& xs_;
+    DomainIntroducer introducer_;
     std::map<DomId, std::string> vmPaths_;
     std::map<DomId, KiB> lastQubesUsed_;
 };

@@ -49,11 +49,11 @@ Simulation::Simulation(Scenario scenario)
     }
 }
 
-Simulation::Simulation(Scenario scenario, xen::XenStoreClient& xs)
+Simulation::Simulation(Scenario scenario, xen::XenStoreClient& xs, DomainIntroducer introducer)
     : scenario_(std::move(scenario)),
       host_(pagesFloor(scenario_.hostMemory), pagesCeil(scenario_.dom0Memory),
             pagesCeil(scenario_.dom0Maxmem + kMaxmemSlack)),
-      toolstack_(std::make_unique<SimToolstack>(xs)),
+      toolstack_(std::make_unique<SimToolstack>(xs, std::move(introducer))),
       trace_(scenario_.traceInterval) {
     toolstack_->writeDom0(scenario_.dom0Memory, scenario_.dom0Maxmem);
     for (const auto& spec : scenario_.domains) {
