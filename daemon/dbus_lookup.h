@@ -11,10 +11,7 @@
 
 namespace balloon::daemon {
 
-// Longest DOMAIN argument considered; longer text is refused unread.
-inline constexpr std::size_t kMaxDomainArgument = 256;
-
-// The domain a DOMAIN argument names. Throws balloon::Error (InvalidArgument, NoSuchDomain).
+// The domain a DOMAIN argument names (dbus/domain_match.h). Throws balloon::Error (InvalidArgument, NoSuchDomain).
 DomId resolveDomain(DomainRegistry& registry, std::string_view text);
 
 // "off", "proportional", "demand". parsePolicy throws balloon::Error(InvalidArgument).

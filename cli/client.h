@@ -1,0 +1,89 @@
+// balloonctl's side of the bus: one connection, the generated Manager proxy, and plain-value
+// views of the manager and the domain objects. Everything goes through balloond; balloonctl never
+// touches Xenstore or the hypervisor itself.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "balloon1_proxy.h"
+
+namespace balloon::cli {
+
+class ManagerProxy final : public sdbus::ProxyInterfaces<org::balloond::Balloon1::Manager_proxy> {
+public:
+    explicit ManagerProxy(sdbus::IConnection& connection);
+    ~ManagerProxy();
+    ManagerProxy(const ManagerProxy&) = delete;
+    ManagerProxy& operator=(const ManagerProxy&) = delete;
+    ManagerProxy(ManagerProxy&&) = delete;
+    ManagerProxy& operator=(ManagerProxy&&) = delete;
+
+    sdbus::IProxy& raw() { return getProxy(); }
+};
+
+struct HostView {
+    std::uint64_t totalKiB = 0;
+    std::uint64_t freeKiB = 0;
+    std::uint64_t slushKiB = 0;
+    std::uint64_t reservedKiB = 0;
+    std::string policy;
+    std::uint64_t rebalances = 0;
+};
+
+struct DomainView {
+    std::uint16_t id = 0;
+    std::string name;
+    std::string uuid;
+    std::string type;
+    std::uint64_t targetKiB = 0;
+    std::uint64_t actualKiB = 0;
+    std::uint64_t minKiB = 0;
+    std::uint64_t maxKiB = 0;
+    std::uint64_t staticMaxKiB = 0;
+    std::uint32_t weight = 0;
+    bool pinned = false;
+    bool excluded = false;
+    std::string state;
+    std::string reportSource;
+    std::int64_t reportAgeSeconds = -1;
+    std::uint64_t reportUsedKiB = 0;
+    std::uint64_t reportAvailableKiB = 0;
+    std::string reason;
+};
+
+class Client {
+public:
+    // address: a D-Bus address; nullopt is the system bus. Throws sdbus::Error.
+    explicit Client(const std::optional<std::string>& address);
+
+    ManagerProxy& manager() { return *manager_; }
+    sdbus::IConnection& connection() { return *connection_; }
+
+    // Calls that may wait (WaitForTarget, Reserve) need more than the bus's default 25 s.
+    void allowCallsOf(std::chrono::milliseconds duration);
+
+    [[nodiscard]] HostView host();
+    // Every managed domain, by domid (GetManagedObjects).
+    [[nodiscard]] std::vector<DomainView> domains();
+    // The domain a DOMAIN argument names, with the daemon's rule. Throws balloon::Error.
+    [[nodiscard]] DomainView domain(const std::string& text);
+
+    // Calls onSignal for every signal balloond emits (PropertiesChanged, InterfacesAdded, ...),
+    // in batches: `settled` runs after each batch. Returns when done() is true (true) or at
+    // SIGINT/SIGTERM (false).
+    bool follow(const std::function<void()>& settled, const std::function<bool()>& done);
+
+private:
+    std::unique_ptr<sdbus::IConnection> connection_;
+    std::unique_ptr<ManagerProxy> manager_;
+};
+
+}  // namespace balloon::cli
