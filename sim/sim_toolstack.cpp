@@ -13,6 +13,9 @@ namespace {
 using xen::Permission;
 using Access = xen::Permission::Access;
 
+// The token of the per-domain memory/target watches.
+constexpr std::string_view kTargetToken = "balloon-sim-target";
+
 // meminfo-writer only writes when used memory moved by more than this.
 constexpr KiB kQubesWriteThreshold = mib(30);
 
@@ -42,8 +45,12 @@ SimToolstack::SimToolstack(xen::XenStoreClient& xs, DomainIntroducer introducer)
     }
 }
 
-std::string SimToolstack::path(DomId domid, std::string_view key) {
-    return xs_.domainPath(domid) + "/" + std::string(key);
+const std::string& SimToolstack::home(DomId domid) {
+    auto it = domainPaths_.find(domid);
+    if (it == domainPaths_.end()) {
+        it = domainPaths_.emplace(domid, xs_.domainPath(domid)).first;
+    }
+    return it->second;
 }
 
 void SimToolstack::writeDom0(KiB target, KiB staticMax) {
@@ -56,7 +63,7 @@ void SimToolstack::writeDom0(KiB target, KiB staticMax) {
 }
 
 void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
-    const std::string dom = xs_.domainPath(domid);
+    const std::string dom = home(domid);
     const std::string vm = "/vm/" + uuidFor(domid, spec.name);
     // xl: dom0 owns the domain's directory and its memory/ and control/ keys, which the guest may
     // only read; the guest owns the areas it reports through.
@@ -106,16 +113,41 @@ void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
     });
     vmPaths_[domid] = vm;
     introducer_(domid);
+    xs_.watch(dom + "/memory/target", kTargetToken);
+    targetPaths_[dom + "/memory/target"] = domid;
+    targets_[domid] = readTarget(domid);
 }
 
 void SimToolstack::domainDestroyed(DomId domid) {
+    const std::string target = path(domid, "memory/target");
+    xs_.unwatch(target, kTargetToken);
+    targetPaths_.erase(target);
+    targets_.erase(domid);
     xs_.releaseDomain(domid);
-    xs_.remove(xs_.domainPath(domid));
+    xs_.remove(home(domid));
+    domainPaths_.erase(domid);
     if (auto it = vmPaths_.find(domid); it != vmPaths_.end()) {
         xs_.remove(it->second);
         vmPaths_.erase(it);
     }
     lastQubesUsed_.erase(domid);
+}
+
+void SimToolstack::refreshTargets() {
+    for (const auto& event : xs_.takeWatchEvents()) {
+        if (event.token != kTargetToken) {
+            continue;
+        }
+        // Events may still arrive for a domain destroyed since; those are dropped.
+        if (const auto it = targetPaths_.find(event.path); it != targetPaths_.end()) {
+            targets_[it->second] = readTarget(it->second);
+        }
+    }
+}
+
+std::optional<KiB> SimToolstack::target(DomId domid) const {
+    const auto it = targets_.find(domid);
+    return it == targets_.end() ? std::nullopt : it->second;
 }
 
 std::optional<KiB> SimToolstack::readTarget(DomId domid) {

@@ -33,9 +33,13 @@ public:
     // xl destroy: the domain's trees go, and xenstored releases it (@releaseDomain).
     void domainDestroyed(DomId domid);
 
-    // memory/target as the guest's kernel watch would deliver it; nullopt when missing or not
-    // a canonical decimal (a kernel would ignore such a value too).
-    std::optional<KiB> readTarget(DomId domid);
+    // Takes the client's pending watch events and re-reads every memory/target that changed,
+    // as each guest kernel's watch would. The toolstack owns its client's watch events: give it
+    // a connection nobody else watches on.
+    void refreshTargets();
+    // memory/target as last delivered; nullopt when missing or not a canonical decimal (a kernel
+    // would ignore such a value too).
+    [[nodiscard]] std::optional<KiB> target(DomId domid) const;
     // What the guest's agent writes: data/balloon-report, memory/meminfo (Qubes, only on a
     // change above 30 MiB, like meminfo-writer) or data/meminfo_total + data/meminfo_free.
     void writeReport(DomId domid, const GuestReport& report);
@@ -43,12 +47,20 @@ public:
     [[nodiscard]] xen::XenStoreClient& xenstore() { return xs_; }
 
 private:
-    std::string path(DomId domid, std::string_view key);
+    const std::string& home(DomId domid);
+    std::string path(DomId domid, std::string_view key) {
+        return home(domid) + "/" + std::string(key);
+    }
+    std::optional<KiB> readTarget(DomId domid);
 
     xen::XenStoreClient& xs_;
     DomainIntroducer introducer_;
     std::map<DomId, std::string> vmPaths_;
     std::map<DomId, KiB> lastQubesUsed_;
+    std::map<DomId, std::optional<KiB>> targets_;
+    // xs_get_domain_path is a request to xenstored: asked once per domain.
+    std::map<DomId, std::string> domainPaths_;
+    std::map<std::string, DomId, std::less<>> targetPaths_;
 };
 
 // `xl mem-set <domid> <size>` against the real xenstored: reads the domain's layout from

@@ -245,6 +245,12 @@ void Simulation::applyEvents() {
 
 void Simulation::retryPendingCreates() {
     std::erase_if(pending_, [&](const PendingCreate& p) {
+        // Like xl's freemem loop: wait until the host has the memory instead of using up a
+        // domid per attempt.
+        const GuestSpec* spec = findDomain(scenario_, p.name);
+        if (now_ < p.deadline && host_.hostInfo().freeKiB() < spec->memory) {
+            return false;
+        }
         try {
             create(p.name);
             return true;
@@ -262,9 +268,12 @@ void Simulation::step(Duration dt) {
     now_ += dt;
     applyEvents();
     retryPendingCreates();
+    if (toolstack_) {
+        toolstack_->refreshTargets();
+    }
     for (auto& r : running_) {
         if (toolstack_) {
-            r->target = toolstack_->readTarget(r->domid);
+            r->target = toolstack_->target(r->domid);
         }
         r->guest.readTarget(r->target);
         r->guest.step(now_, dt, host_);

@@ -27,8 +27,9 @@ class Simulation {
 public:
     // Headless.
     explicit Simulation(Scenario scenario);
-    // Bound to the xenstored behind `xs` (a privileged connection). `introducer` replaces the
-    // default introduction of new domains (see DomainIntroducer).
+    // Bound to the xenstored behind `xs`: a privileged connection of its own (the simulation
+    // takes every watch event on it). `introducer` replaces the default introduction of new
+    // domains (see DomainIntroducer).
     Simulation(Scenario scenario, xen::XenStoreClient& xs, DomainIntroducer introducer = {});
     ~Simulation();
     Simulation(const Simulation&) = delete;

@@ -66,10 +66,15 @@ protected:
     std::string read(DomId domid, const std::string& key) {
         return xs().read(xs().domainPath(domid) + "/" + key).value_or("<missing>");
     }
+    // The simulation gets a connection of its own: it takes every watch event on it.
     std::unique_ptr<Simulation> start(DomainIntroducer introducer = {}) {
-        return std::make_unique<Simulation>(parseScenario(kScenario, "<test>"), xs(),
+        simConnection_ = connectAnother();
+        return std::make_unique<Simulation>(parseScenario(kScenario, "<test>"), *simConnection_,
                                             std::move(introducer));
     }
+
+private:
+    std::unique_ptr<xen::XenStoreClient> simConnection_;
 };
 
 TEST_F(SimOnXenstore, DomainsAppearWithTheKeysXlWrites) {
