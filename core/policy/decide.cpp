@@ -16,30 +16,22 @@ Change changeOf(const Slot& s) {
 }
 
 // Shrinks first so the memory they free is there before any grow is written; the biggest shrink
-// first frees the most soonest; grows of guests under pressure before the others.
-bool writeOrder(const DomainPlan& a, const DomainPlan& b) {
-    auto rank = [](const DomainPlan& p) {
-        switch (p.change) {
-            case Change::Shrink:
-                return 0;
-            case Change::Grow:
-                return p.reason.pressure ? 1 : 2;
-            case Change::None:
-                break;
-        }
-        return 3;
-    };
-    if (rank(a) != rank(b)) {
-        return rank(a) < rank(b);
-    }
-    if (a.change == Change::Shrink) {
-        const KiB sa = a.oldTarget - a.target;
-        const KiB sb = b.oldTarget - b.target;
-        if (sa != sb) {
-            return sa > sb;
-        }
-    }
-    return a.domid < b.domid;
+// first frees the most soonest; grows of guests under pressure before the others; ties by domid.
+// Sorted as packed keys, not whole DomainPlans: rank (2 bits), shrink size inverted (46 bits:
+// 64 TiB, far above any host), domid (16 bits); the slot index breaks ties of duplicate ids.
+using OrderKey = std::pair<std::uint64_t, std::size_t>;
+
+OrderKey orderKey(const Slot& s, std::size_t index) {
+    constexpr std::uint64_t kShrinkBits = 46;
+    constexpr std::uint64_t kShrinkMax = (std::uint64_t{1} << kShrinkBits) - 1;
+    const Change change = changeOf(s);
+    const std::uint64_t rank = change == Change::Shrink ? 0
+                               : change == Change::Grow ? (s.pressure ? 1 : 2)
+                                                        : 3;
+    const std::uint64_t shrink = std::min((s.current - s.target).count(), kShrinkMax);
+    const std::uint64_t key =
+        rank << (kShrinkBits + 16) | (kShrinkMax - shrink) << 16 | s.dom->domid;
+    return {key, index};
 }
 
 }  // namespace
@@ -64,9 +56,17 @@ Plan decide(const HostSnapshot& host, const PolicyConfig& config) {
     plan.slush = budget.slush;
     plan.reserved = budget.reserved;
     plan.shortfall = shortfallOf(slots, budget);
+    std::vector<OrderKey> order;
+    order.reserve(slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        plan.committed += footprint(slots[i]);
+        order.push_back(orderKey(slots[i], i));
+    }
+    std::sort(order.begin(), order.end());
+
     plan.domains.reserve(slots.size());
-    for (const auto& s : slots) {
-        plan.committed += footprint(s);
+    for (const auto& key : order) {
+        const Slot& s = slots[key.second];
         DomainPlan d;
         d.domid = s.dom->domid;
         d.oldTarget = s.current;
@@ -77,7 +77,6 @@ Plan decide(const HostSnapshot& host, const PolicyConfig& config) {
         d.reason = s.reason;
         plan.domains.push_back(d);
     }
-    std::sort(plan.domains.begin(), plan.domains.end(), writeOrder);
     return plan;
 }
 

@@ -97,41 +97,40 @@ void planDemand(std::span<Slot> slots, KiB forTargets, const PolicyConfig& confi
     std::vector<Levels> levels;
     movable.reserve(slots.size());
     levels.reserve(slots.size());
-    KiB floors;
+    // tierSize[k]: what tier k asks of the host in all (tier 0: the floors).
+    std::array<KiB, kTiers + 1> tierSize{};
     for (auto& s : slots) {
-        if (s.movable) {
-            movable.push_back(&s);
-            levels.push_back(levelsOf(s, config));
-            floors += s.floor;
+        if (!s.movable) {
+            continue;
+        }
+        movable.push_back(&s);
+        const Levels& l = levels.emplace_back(levelsOf(s, config));
+        tierSize[0] += l[0];
+        for (std::size_t k = 1; k <= kTiers; ++k) {
+            tierSize[k] += l[k] - l[k - 1];
         }
     }
 
-    std::vector<KiB> granted(movable.size());  // above the floor
-    std::vector<Claim> claims(movable.size());
-    KiB left = forTargets - floors;
-    for (std::size_t tier = 1; tier <= kTiers && left.count() > 0; ++tier) {
-        KiB asked;
+    // Tiers are served whole, in order, until one does not fit: that one is shared by weight,
+    // the ones above it get nothing. Floors that do not fit leave everyone at the floor.
+    KiB left = forTargets - tierSize[0];
+    std::size_t full = 0;  // levels[.][full] is granted to everyone
+    while (full < kTiers && tierSize[full + 1] <= left) {
+        ++full;
+        left -= tierSize[full];
+    }
+    std::vector<KiB> partial;
+    if (full < kTiers && forTargets > tierSize[0]) {
+        std::vector<Claim> claims(movable.size());
         for (std::size_t i = 0; i < movable.size(); ++i) {
-            claims[i] = {levels[i][tier] - levels[i][tier - 1], movable[i]->reason.weight};
-            asked += claims[i].amount;
+            claims[i] = {levels[i][full + 1] - levels[i][full], movable[i]->reason.weight};
         }
-        if (asked <= left) {
-            for (std::size_t i = 0; i < movable.size(); ++i) {
-                granted[i] += claims[i].amount;
-            }
-            left -= asked;
-            continue;
-        }
-        const std::vector<KiB> shares = shareByWeight(claims, left);
-        for (std::size_t i = 0; i < movable.size(); ++i) {
-            granted[i] += shares[i];
-        }
-        left = KiB{};
+        partial = shareByWeight(claims, left);
     }
 
     for (std::size_t i = 0; i < movable.size(); ++i) {
         Slot& s = *movable[i];
-        s.ideal = s.floor + granted[i];
+        s.ideal = levels[i][full] + (partial.empty() ? KiB{} : partial[i]);
         s.reason.ideal = s.ideal;
         const KiB want = levels[i][3];
         s.reason.share = s.ideal - want;

@@ -1,7 +1,8 @@
 // Weighted max-min fair division (Waldspurger's shares): when claims exceed the budget, every
 // claimant gets the same amount per share, except those who asked for less, who get all of it.
 #include <algorithm>
-#include <numeric>
+#include <limits>
+#include <utility>
 
 #include "planning.h"
 
@@ -16,6 +17,17 @@ constexpr std::uint32_t kMaxWeight = 1'000'000;
 
 Wide weightOf(const Claim& c) {
     return std::max<std::uint32_t>(c.weight, 1);
+}
+
+// a * b / c, exact; 64-bit division when the product fits (the common case: 128-bit division is
+// a library call an order of magnitude slower).
+std::uint64_t mulDiv(Wide a, Wide b, Wide c) {
+    const Wide product = a * b;
+    constexpr Wide kMax64 = std::numeric_limits<std::uint64_t>::max();
+    if (product <= kMax64 && c <= kMax64) {
+        return static_cast<std::uint64_t>(product) / static_cast<std::uint64_t>(c);
+    }
+    return static_cast<std::uint64_t>(product / c);
 }
 
 }  // namespace
@@ -36,14 +48,15 @@ std::vector<KiB> shareByWeight(std::span<const Claim> claims, KiB budget) {
         return grants;
     }
 
-    // Smallest claim per share first: those are satisfied in full while the level rises.
-    std::vector<std::size_t> order(claims.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const Wide lhs = Wide{claims[a].amount.count()} * weightOf(claims[b]);
-        const Wide rhs = Wide{claims[b].amount.count()} * weightOf(claims[a]);
-        return lhs != rhs ? lhs < rhs : a < b;
-    });
+    // Smallest claim per share first: those are satisfied in full while the level rises. The
+    // order only needs to be close: the exact test below decides, and no grant exceeds its claim.
+    std::vector<std::pair<double, std::size_t>> order(claims.size());
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        order[i] = {static_cast<double>(claims[i].amount.count()) /
+                        static_cast<double>(weightOf(claims[i])),
+                    i};
+    }
+    std::sort(order.begin(), order.end());
 
     Wide left = budget.count();
     Wide shares = 0;
@@ -52,19 +65,20 @@ std::vector<KiB> shareByWeight(std::span<const Claim> claims, KiB budget) {
     }
     std::size_t i = 0;
     for (; i < order.size(); ++i) {
-        const Claim& c = claims[order[i]];
+        const Claim& c = claims[order[i].second];
         // Satisfied in full when its claim is within its share of what is left.
         if (Wide{c.amount.count()} * shares > left * weightOf(c)) {
             break;
         }
-        grants[order[i]] = c.amount;
+        grants[order[i].second] = c.amount;
         left -= c.amount.count();
         shares -= weightOf(c);
     }
     // Everyone else gets the same per share; rounding down keeps the sum within the budget.
     for (std::size_t j = i; j < order.size(); ++j) {
-        const Claim& c = claims[order[j]];
-        grants[order[j]] = KiB{static_cast<std::uint64_t>(left * weightOf(c) / shares)};
+        const Claim& c = claims[order[j].second];
+        const KiB share{mulDiv(left, weightOf(c), shares)};
+        grants[order[j].second] = min(share, c.amount);
     }
     return grants;
 }
