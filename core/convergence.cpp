@@ -9,23 +9,23 @@ KiB distance(KiB a, KiB b) {
 
 }  // namespace
 
-std::string_view stateName(ConvergenceState state) {
+std::string_view convergenceName(Convergence state) {
     switch (state) {
-        case ConvergenceState::Balanced:
+        case Convergence::Balanced:
             return "balanced";
-        case ConvergenceState::Converging:
+        case Convergence::Converging:
             return "converging";
-        case ConvergenceState::Slow:
+        case Convergence::Slow:
             return "slow";
-        case ConvergenceState::Stuck:
+        case Convergence::Stuck:
             return "stuck";
-        case ConvergenceState::Uncooperative:
+        case Convergence::Uncooperative:
             return "uncooperative";
     }
     return "unknown";
 }
 
-ConvergenceState ConvergenceTracker::observe(TimePoint now, KiB expected, KiB actual) {
+Convergence ConvergenceTracker::observe(TimePoint now, KiB expected, KiB actual) {
     const KiB gap = distance(expected, actual);
     holdingAbove_ = actual > expected;
     if (!expected_ || *expected_ != expected) {
@@ -35,14 +35,13 @@ ConvergenceState ConvergenceTracker::observe(TimePoint now, KiB expected, KiB ac
         bestDistance_ = gap;
         initialDistance_ = gap;
         targetSetAt_ = now;
-        state_ =
-            gap <= config_.tolerance ? ConvergenceState::Balanced : ConvergenceState::Converging;
+        state_ = gap <= config_.tolerance ? Convergence::Balanced : Convergence::Converging;
         return state_;
     }
     if (gap <= config_.tolerance) {
         bestDistance_ = gap;
         lastProgress_ = now;
-        state_ = ConvergenceState::Balanced;
+        state_ = Convergence::Balanced;
         return state_;
     }
 
@@ -55,17 +54,17 @@ ConvergenceState ConvergenceTracker::observe(TimePoint now, KiB expected, KiB ac
 
     const auto stalled = now - *lastProgress_;
     if (stalled >= config_.uncooperativeAfter) {
-        state_ = ConvergenceState::Uncooperative;
+        state_ = Convergence::Uncooperative;
     } else if (stalled >= config_.stuckAfter) {
-        state_ = ConvergenceState::Stuck;
+        state_ = Convergence::Stuck;
     } else if (now > *targetSetAt_) {
         // The average rate since the target was set: one slow sample is not a slow guest.
         const double seconds = std::chrono::duration<double>(now - *targetSetAt_).count();
         const KiB gained = initialDistance_ - gap;  // zero when it moved away
         const double ratePerSecond = static_cast<double>(gained.count()) / seconds;
         state_ = ratePerSecond < static_cast<double>(config_.slowBelowPerSecond.count())
-                     ? ConvergenceState::Slow
-                     : ConvergenceState::Converging;
+                     ? Convergence::Slow
+                     : Convergence::Converging;
     }
     return state_;
 }

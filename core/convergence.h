@@ -6,19 +6,13 @@
 #include <optional>
 #include <string_view>
 
+#include "model.h"
 #include "units.h"
 
 namespace balloon {
 
-enum class ConvergenceState {
-    Balanced,       // within tolerance of the target
-    Converging,     // moving toward the target at a healthy rate
-    Slow,           // moving, but slower than ConvergenceConfig::slowBelow
-    Stuck,          // no progress for stuckAfter
-    Uncooperative,  // no progress for uncooperativeAfter: its unreleased memory is not counted on
-};
-
-std::string_view stateName(ConvergenceState state);
+// "balanced", "converging", "slow", "stuck", "uncooperative": the names the API shows.
+std::string_view convergenceName(Convergence state);
 
 struct ConvergenceConfig {
     std::chrono::steady_clock::duration stuckAfter = std::chrono::seconds(5);
@@ -37,19 +31,20 @@ public:
 
     // `expected` is what Xen's allocation should become: the target plus videoram for HVM
     // guests (whose allocation counts it). Returns the state after this sample.
-    ConvergenceState observe(TimePoint now, KiB expected, KiB actual);
+    Convergence observe(TimePoint now, KiB expected, KiB actual);
 
-    [[nodiscard]] ConvergenceState state() const { return state_; }
+    void setConfig(ConvergenceConfig config) { config_ = config; }
+    [[nodiscard]] Convergence state() const { return state_; }
     // True when the domain holds memory above its target that it is not giving back.
     [[nodiscard]] bool withholding() const {
-        return state_ == ConvergenceState::Uncooperative && holdingAbove_;
+        return state_ == Convergence::Uncooperative && holdingAbove_;
     }
     // Since when the domain has made no progress (meaningful once Stuck or Uncooperative).
     [[nodiscard]] std::optional<TimePoint> lastProgress() const { return lastProgress_; }
 
 private:
     ConvergenceConfig config_;
-    ConvergenceState state_ = ConvergenceState::Balanced;
+    Convergence state_ = Convergence::Balanced;
     std::optional<KiB> expected_;
     std::optional<TimePoint> lastProgress_;
     std::optional<TimePoint> targetSetAt_;

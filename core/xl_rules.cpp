@@ -6,10 +6,8 @@
 namespace balloon {
 namespace {
 
-// "dom3 (web1)": how messages name a domain.
 std::string label(const MemoryLayout& domain) {
-    std::string text = "dom" + std::to_string(domain.domid);
-    return domain.name.empty() ? text : text + " (" + domain.name + ")";
+    return domainLabel(domain.domid, domain.name);
 }
 
 // What to type in a balloonctl command line for this domain.

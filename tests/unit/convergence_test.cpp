@@ -16,57 +16,57 @@ protected:
 };
 
 TEST_F(AConvergenceTracker, IsBalancedWithinTolerance) {
-    EXPECT_EQ(tracker_.observe(at(0), mib(512), mib(512) + mib(3)), ConvergenceState::Balanced);
+    EXPECT_EQ(tracker_.observe(at(0), mib(512), mib(512) + mib(3)), Convergence::Balanced);
 }
 
 TEST_F(AConvergenceTracker, ConvergesWhileTheGuestMovesFast) {
-    EXPECT_EQ(tracker_.observe(at(0), mib(256), mib(512)), ConvergenceState::Converging);
-    EXPECT_EQ(tracker_.observe(at(1), mib(256), mib(400)), ConvergenceState::Converging);
-    EXPECT_EQ(tracker_.observe(at(2), mib(256), mib(257)), ConvergenceState::Balanced);
+    EXPECT_EQ(tracker_.observe(at(0), mib(256), mib(512)), Convergence::Converging);
+    EXPECT_EQ(tracker_.observe(at(1), mib(256), mib(400)), Convergence::Converging);
+    EXPECT_EQ(tracker_.observe(at(2), mib(256), mib(257)), Convergence::Balanced);
 }
 
 TEST_F(AConvergenceTracker, CallsASlowGuestSlow) {
     tracker_.observe(at(0), mib(256), mib(512));
-    EXPECT_EQ(tracker_.observe(at(2), mib(256), mib(506)), ConvergenceState::Slow);
+    EXPECT_EQ(tracker_.observe(at(2), mib(256), mib(506)), Convergence::Slow);
 }
 
 TEST_F(AConvergenceTracker, MarksStuckAfterFiveSecondsThenUncooperativeAfterTwenty) {
     tracker_.observe(at(0), mib(256), mib(512));
-    EXPECT_EQ(tracker_.observe(at(4), mib(256), mib(512)), ConvergenceState::Slow);
-    EXPECT_EQ(tracker_.observe(at(5), mib(256), mib(512)), ConvergenceState::Stuck);
-    EXPECT_EQ(tracker_.observe(at(19), mib(256), mib(512)), ConvergenceState::Stuck);
-    EXPECT_EQ(tracker_.observe(at(20), mib(256), mib(512)), ConvergenceState::Uncooperative);
+    EXPECT_EQ(tracker_.observe(at(4), mib(256), mib(512)), Convergence::Slow);
+    EXPECT_EQ(tracker_.observe(at(5), mib(256), mib(512)), Convergence::Stuck);
+    EXPECT_EQ(tracker_.observe(at(19), mib(256), mib(512)), Convergence::Stuck);
+    EXPECT_EQ(tracker_.observe(at(20), mib(256), mib(512)), Convergence::Uncooperative);
     EXPECT_TRUE(tracker_.withholding());
 }
 
 TEST_F(AConvergenceTracker, DoesNotCountPageJitterAsProgress) {
     tracker_.observe(at(0), mib(256), mib(512));
     tracker_.observe(at(3), mib(256), mib(512) - KiB{4});
-    EXPECT_EQ(tracker_.observe(at(6), mib(256), mib(512) - KiB{8}), ConvergenceState::Stuck);
+    EXPECT_EQ(tracker_.observe(at(6), mib(256), mib(512) - KiB{8}), Convergence::Stuck);
 }
 
 TEST_F(AConvergenceTracker, RestartsTheGracePeriodOnANewTarget) {
     tracker_.observe(at(0), mib(256), mib(512));
-    EXPECT_EQ(tracker_.observe(at(10), mib(256), mib(512)), ConvergenceState::Stuck);
-    EXPECT_EQ(tracker_.observe(at(11), mib(300), mib(512)), ConvergenceState::Converging);
-    EXPECT_EQ(tracker_.observe(at(12), mib(300), mib(500)), ConvergenceState::Converging);
+    EXPECT_EQ(tracker_.observe(at(10), mib(256), mib(512)), Convergence::Stuck);
+    EXPECT_EQ(tracker_.observe(at(11), mib(300), mib(512)), Convergence::Converging);
+    EXPECT_EQ(tracker_.observe(at(12), mib(300), mib(500)), Convergence::Converging);
 }
 
 TEST_F(AConvergenceTracker, RecoversFromStuckWhenTheGuestMovesAgain) {
     tracker_.observe(at(0), mib(256), mib(512));
     tracker_.observe(at(6), mib(256), mib(512));
-    EXPECT_EQ(tracker_.observe(at(7), mib(256), mib(256)), ConvergenceState::Balanced);
+    EXPECT_EQ(tracker_.observe(at(7), mib(256), mib(256)), Convergence::Balanced);
 }
 
 TEST_F(AConvergenceTracker, ReportsAGrowthStallWithoutWithholding) {
     tracker_.observe(at(0), mib(512), mib(256));
-    EXPECT_EQ(tracker_.observe(at(21), mib(512), mib(256)), ConvergenceState::Uncooperative);
+    EXPECT_EQ(tracker_.observe(at(21), mib(512), mib(256)), Convergence::Uncooperative);
     EXPECT_FALSE(tracker_.withholding());
 }
 
-TEST(ConvergenceStateNames, AreTheOnesTheApiShows) {
-    EXPECT_EQ(stateName(ConvergenceState::Uncooperative), "uncooperative");
-    EXPECT_EQ(stateName(ConvergenceState::Balanced), "balanced");
+TEST(ConvergenceNames, AreTheOnesTheApiShows) {
+    EXPECT_EQ(convergenceName(Convergence::Uncooperative), "uncooperative");
+    EXPECT_EQ(convergenceName(Convergence::Balanced), "balanced");
 }
 
 }  // namespace

@@ -1,0 +1,150 @@
+#include "actuator.h"
+
+#include <algorithm>
+
+#include "error.h"
+#include "size.h"
+
+namespace balloon::daemon {
+
+MemoryLayout layoutOf(const DomainRecord& record) {
+    return MemoryLayout{record.domid,    record.name,   record.staticMax,
+                        record.videoram, record.target, record.translated()};
+}
+
+Actuator::Actuator(xen::XenStore& xs, xen::HypervisorPort& hv) : xs_(xs), hv_(hv) {}
+
+KiB Actuator::outstandingGrowth(DomainRegistry& registry) {
+    KiB total;
+    for (auto& [domid, record] : registry.records()) {
+        total += record.expectedAllocation() - record.actual;
+    }
+    return total;
+}
+
+std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome& outcome,
+                                        TimePoint now) {
+    std::vector<Write*> ready;
+    for (Write& w : writes) {
+        try {
+            hv_.setMaxMem(w.record->domid, w.actuation.maxmem);
+            if (w.actuation.podTarget) {
+                hv_.setPodTarget(w.record->domid, *w.actuation.podTarget);
+            }
+            ready.push_back(&w);
+        } catch (const xen::HypervisorError& e) {
+            // Most often the domain died a moment ago; the next refresh drops it.
+            outcome.failures.push_back(w.record->label() + ": " + e.what());
+        }
+    }
+    std::vector<DomId> written;
+    if (ready.empty()) {
+        return written;
+    }
+    xs_.transact([&](xen::XenStoreOps& txn) {
+        written.clear();  // the body may run again after EAGAIN
+        for (Write* w : ready) {
+            const std::string path = xs_.domainPath(w->record->domid) + "/memory/target";
+            // A domain destroyed since the plan has no target node: skip it, write the rest.
+            if (!txn.read(path)) {
+                continue;
+            }
+            txn.write(path, std::to_string(w->actuation.target.count()));
+            written.push_back(w->record->domid);
+        }
+    });
+    ++transactions_;
+    for (Write* w : ready) {
+        if (std::find(written.begin(), written.end(), w->record->domid) == written.end()) {
+            continue;
+        }
+        w->record->target = w->actuation.target;
+        w->record->lastWrittenTarget = w->actuation.target;
+        w->record->lastTargetChange = now;
+    }
+    return written;
+}
+
+namespace {
+
+// A plan target that breaks an xl rule (a bug, or Xenstore changed under the plan) is reported
+// and skipped; the rest of the plan still goes through.
+bool addWrite(std::vector<Actuator::Write>& writes, DomainRecord& record, KiB target, KiB dom0Floor,
+              ApplyOutcome& outcome) {
+    try {
+        writes.push_back({&record, forTarget(layoutOf(record), target, dom0Floor)});
+        return true;
+    } catch (const Error& e) {
+        outcome.failures.emplace_back(e.what());
+        return false;
+    }
+}
+
+}  // namespace
+
+ApplyOutcome Actuator::apply(const Plan& plan, DomainRegistry& registry, KiB hostFree, KiB slush,
+                             KiB dom0Floor, TimePoint now) {
+    ApplyOutcome outcome;
+    std::vector<Write> shrinks;
+    std::vector<const DomainPlan*> grows;
+    for (const DomainPlan& d : plan.domains) {
+        DomainRecord* record = registry.find(d.domid);
+        if (record == nullptr || d.target == record->target) {
+            continue;
+        }
+        if (d.target < record->target) {
+            addWrite(shrinks, *record, d.target, dom0Floor, outcome);
+        } else {
+            grows.push_back(&d);
+        }
+    }
+    outcome.shrunk = writePhase(shrinks, outcome, now);
+
+    // Grows spend only memory that is free now, beyond the slush and beyond what earlier grows
+    // were already promised. Guests under pressure are served first.
+    std::stable_partition(grows.begin(), grows.end(),
+                          [](const DomainPlan* d) { return d->reason.pressure; });
+    KiB budget = hostFree - slush - outstandingGrowth(registry);
+    std::vector<Write> growWrites;
+    for (const DomainPlan* d : grows) {
+        DomainRecord* record = registry.find(d->domid);
+        const KiB wanted = d->target - record->target;
+        const KiB granted = min(wanted, budget);
+        if (granted < wanted) {
+            outcome.deferred.push_back(d->domid);
+        }
+        // Less than one balloon batch is not worth a write; the rest comes next sample.
+        if (granted < mib(2)) {
+            continue;
+        }
+        if (addWrite(growWrites, *record, record->target + granted, dom0Floor, outcome)) {
+            budget -= granted;
+        }
+    }
+    outcome.grown = writePhase(growWrites, outcome, now);
+    return outcome;
+}
+
+void Actuator::setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePoint now) {
+    std::vector<Write> one{{&record, forTarget(layoutOf(record), target, dom0Floor)}};
+    ApplyOutcome outcome;
+    if (writePhase(one, outcome, now).empty()) {
+        throw Error(Errc::Failed, outcome.failures.empty() ? record.label() + ": the domain is gone"
+                                                           : outcome.failures.front());
+    }
+}
+
+void Actuator::setMax(DomainRecord& record, KiB size) {
+    const MaxChange change = memMax(layoutOf(record), size);
+    try {
+        hv_.setMaxMem(record.domid, change.maxmem);
+    } catch (const xen::HypervisorError& e) {
+        throw Error(Errc::Failed, record.label() + ": " + e.what());
+    }
+    xs_.write(xs_.domainPath(record.domid) + "/memory/static-max",
+              std::to_string(change.staticMax.count()));
+    record.staticMax = change.staticMax;
+    record.maxmem = change.maxmem;
+}
+
+}  // namespace balloon::daemon

@@ -1,0 +1,61 @@
+// Writes targets the way xl does (memory/target, Xen maxmem, the PoD target), in two phases as
+// squeezed does: every shrink first, in one transaction; then only the grows that memory already
+// free can cover, so host free memory never falls below the slush. Nothing is written for a
+// domain whose target does not change.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain_registry.h"
+#include "hypervisor_port.h"
+#include "model.h"
+#include "xenstore_port.h"
+#include "xl_rules.h"
+
+namespace balloon::daemon {
+
+struct ApplyOutcome {
+    std::vector<DomId> shrunk;
+    std::vector<DomId> grown;
+    std::vector<DomId> deferred;  // grows waiting for memory the shrinks have not freed yet
+    std::vector<std::string> failures;
+    [[nodiscard]] bool wroteAnything() const { return !shrunk.empty() || !grown.empty(); }
+};
+
+class Actuator {
+public:
+    Actuator(xen::XenStore& xs, xen::HypervisorPort& hv);
+
+    // The plan's changes. hostFree is what Xen reports free now (free + scrub - claims).
+    ApplyOutcome apply(const Plan& plan, DomainRegistry& registry, KiB hostFree, KiB slush,
+                       KiB dom0Floor, TimePoint now);
+
+    // One target with xl's checks (D-Bus SetTarget); throws balloon::Error.
+    void setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePoint now);
+    // xl mem-max: static-max and Xen maxmem; throws balloon::Error.
+    void setMax(DomainRecord& record, KiB size);
+
+    // Memory that targets already promise but domains have not taken yet: it is not free.
+    static KiB outstandingGrowth(DomainRegistry& registry);
+
+    [[nodiscard]] std::uint64_t transactions() const { return transactions_; }
+
+    struct Write {
+        DomainRecord* record;
+        Actuation actuation;
+    };
+
+private:
+    // Hypervisor first (maxmem must allow the new target), then one Xenstore transaction.
+    std::vector<DomId> writePhase(std::vector<Write>& writes, ApplyOutcome& outcome, TimePoint now);
+
+    xen::XenStore& xs_;
+    xen::HypervisorPort& hv_;
+    std::uint64_t transactions_ = 0;
+};
+
+// The xl_rules view of a record.
+MemoryLayout layoutOf(const DomainRecord& record);
+
+}  // namespace balloon::daemon

@@ -1,0 +1,284 @@
+#include "balancer.h"
+
+#include <chrono>
+
+#include "error.h"
+#include "policy/explain.h"
+#include "policy/policy.h"
+#include "size.h"
+
+namespace balloon::daemon {
+namespace {
+
+constexpr std::string_view kPrivatePath = "/balloond";
+constexpr std::string_view kPinsPath = "/balloond/pins";
+
+ReportLimits reportLimitsOf(const Config& config) {
+    return ReportLimits{static_cast<double>(config.limits.reportsPerSecond),
+                        config.intervals.reportStaleAfter};
+}
+
+ConvergenceConfig convergenceConfigOf(const Config& config) {
+    ConvergenceConfig c;
+    c.stuckAfter = config.intervals.stuckAfter;
+    c.uncooperativeAfter = config.intervals.uncooperativeAfter;
+    return c;
+}
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+Balancer::Balancer(xen::XenStore& xs, xen::HypervisorPort& hv, Config config)
+    : xs_(xs),
+      hv_(hv),
+      config_(std::move(config)),
+      registry_(xs, hv, convergenceConfigOf(config_)),
+      reports_(xs, reportLimitsOf(config_),
+               [this](const DomainRecord& record, std::string_view why) {
+                   if (guestLog_.admit(record.domid, "report", Clock::now())) {
+                       BLOG(warning)
+                           << logattr::domid(record.domid) << "ignoring its memory report: " << why;
+                   }
+               }),
+      actuator_(xs, hv),
+      reservations_(xs),
+      guestLog_(3, std::chrono::minutes(1)) {}
+
+KiB Balancer::dom0Floor() const {
+    return config_.dom0.floor;
+}
+
+DomainRecord& Balancer::require(DomId domid) {
+    DomainRecord* record = registry_.find(domid);
+    if (record == nullptr) {
+        throw Error(Errc::NoSuchDomain, "no domain with id " + std::to_string(domid) +
+                                            " is managed by balloond; `balloonctl list` shows "
+                                            "the domains it knows");
+    }
+    return *record;
+}
+
+void Balancer::start(TimePoint now) {
+    // balloond's own area: readable and writable by dom0 only.
+    xs_.mkdir(kPrivatePath);
+    const xen::Permission dom0Only[] = {{kDom0, xen::Permission::Access::None}};
+    xs_.setPermissions(kPrivatePath, dom0Only);
+    for (const std::string& problem : reservations_.load()) {
+        BLOG(warning) << problem;
+    }
+    round(now, true);
+}
+
+void Balancer::reconfigure(Config config) {
+    config_ = std::move(config);
+    reports_.setLimits(reportLimitsOf(config_));
+    registry_.setConvergenceConfig(convergenceConfigOf(config_));
+}
+
+void Balancer::loadPins(DomainRecord& record) {
+    const auto stored = xs_.read(std::string(kPinsPath) + "/" + std::to_string(record.domid));
+    // A pin belongs to the domain (its uuid), not to a domid a new domain may reuse.
+    record.pinned = stored && *stored == record.uuid;
+}
+
+void Balancer::persistPin(const DomainRecord& record) {
+    const std::string path = std::string(kPinsPath) + "/" + std::to_string(record.domid);
+    if (record.pinned) {
+        xs_.write(path, record.uuid);
+    } else {
+        xs_.remove(path);
+    }
+}
+
+void Balancer::onMemoryChanged(DomainRecord& record) {
+    const KiB before = record.target;
+    if (!registry_.reloadMemoryKeys(record)) {
+        return;
+    }
+    // A target balloond did not write (xl mem-set, another tool) is an admin's decision.
+    if (record.target != before && record.lastWrittenTarget != record.target && !record.pinned) {
+        record.pinned = true;
+        record.lastTargetChange = Clock::now();
+        persistPin(record);
+        BLOG(notice) << logattr::domid(record.domid) << logattr::kib("target", record.target)
+                     << "target changed outside balloond (xl mem-set?): pinned there; "
+                        "`balloonctl auto "
+                     << (record.name.empty() ? "dom" + std::to_string(record.domid) : record.name)
+                     << "` hands it back to the policy";
+    }
+}
+
+bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoint now) {
+    bool domainsChanged = false;
+    bool reportsChanged = false;
+    for (const xen::WatchEvent& event : events) {
+        if (event.path == "@introduceDomain" || event.path == "@releaseDomain") {
+            domainsChanged = true;
+            continue;
+        }
+        DomainRecord* record = registry_.fromToken(event.token);
+        if (record == nullptr) {
+            continue;  // a domain that is gone, or an older domain with the same id
+        }
+        const std::string base = xs_.domainPath(record->domid);
+        if (event.path.starts_with(base + "/memory/meminfo") ||
+            event.path.starts_with(base + "/data/")) {
+            reportsChanged = reports_.onChange(*record, now) || reportsChanged;
+        } else if (event.path.starts_with(base + "/memory/")) {
+            onMemoryChanged(*record);
+        }
+    }
+    if (domainsChanged) {
+        const auto changes = registry_.refresh(now, true);
+        for (DomId domid : changes.added) {
+            loadPins(*registry_.find(domid));
+        }
+    }
+    return domainsChanged || reportsChanged;
+}
+
+void Balancer::markUncooperative(DomainRecord& record, bool uncooperative) {
+    if (uncooperative == record.uncooperativeFlagWritten) {
+        return;
+    }
+    const std::string path = xs_.domainPath(record.domid) + "/memory/uncooperative";
+    if (uncooperative) {
+        xs_.write(path, "1");
+        BLOG(warning) << logattr::domid(record.domid) << logattr::kib("target", record.target)
+                      << logattr::kib("current", record.actual)
+                      << "uncooperative: could not reach target " << formatSize(record.target)
+                      << " (current " << formatSize(record.actual)
+                      << "); its unreleased memory is not counted on";
+    } else {
+        xs_.remove(path);
+        BLOG(notice) << logattr::domid(record.domid) << "follows its target again";
+    }
+    record.uncooperativeFlagWritten = uncooperative;
+}
+
+void Balancer::observeConvergence(TimePoint now) {
+    for (auto& [domid, record] : registry_.records()) {
+        const Convergence before = record.convergence.state();
+        const Convergence state =
+            record.convergence.observe(now, record.expectedAllocation(), record.actual);
+        if (state == Convergence::Stuck && before != Convergence::Stuck &&
+            guestLog_.admit(domid, "stuck", Clock::now())) {
+            BLOG(notice) << logattr::domid(domid) << "could not reach target "
+                         << formatSize(record.target) << " (current " << formatSize(record.actual)
+                         << ")";
+        }
+        markUncooperative(record, record.convergence.withholding());
+    }
+}
+
+HostSnapshot Balancer::snapshot(TimePoint now) {
+    HostSnapshot host;
+    host.total = lastHostTotal_;
+    host.free = lastHostFree_;
+    host.now = now;
+    host.reservations = reservations_.active();
+    for (auto& [domid, record] : registry_.records()) {
+        DomainSnapshot d;
+        d.domid = domid;
+        d.name = record.name;
+        d.uuid = record.uuid;
+        d.type = record.type;
+        d.target = record.target;
+        d.actual = record.actual;
+        d.staticMax = record.staticMax;
+        d.videoram = record.videoram;
+        d.pinned = record.pinned;
+        d.convergence = record.convergence.state();
+        d.lastTargetChange = record.lastTargetChange;
+        if (const DomainOverride* o = config_.overrideFor(record.name, record.uuid)) {
+            d.min = o->min;
+            d.max = o->max;
+            d.weight = o->weight;
+            d.pinned = d.pinned || o->pinned;
+            d.excluded = o->excluded;
+        }
+        if (domid == kDom0) {
+            d.excluded = d.excluded || !config_.dom0.managed;
+            d.min = max(d.min.value_or(KiB{0}), max(dom0Floor(), kXlDom0Minimum));
+        }
+        if (record.report) {
+            d.report = record.report;
+            d.reportStale = reports_.isStale(record, now);
+            d.guestMin = record.report->guestMin;
+            d.guestRequested = record.report->requestedTarget;
+        }
+        host.domains.push_back(std::move(d));
+    }
+    return host;
+}
+
+RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
+    RoundSummary summary;
+    ++stats_.rounds;
+    const xen::HostInfo hostInfo = hv_.hostInfo();
+    lastHostTotal_ = toKiB(hostInfo.total);
+    lastHostFree_ = hostInfo.freeKiB();
+    const auto changes = registry_.refresh(now, domainsChanged);
+    for (DomId domid : changes.added) {
+        loadPins(*registry_.find(domid));
+    }
+    for (auto& [domid, record] : registry_.records()) {
+        reports_.onSample(record, now);
+    }
+    observeConvergence(now);
+    reservations_.expire(unixNow(), [this](const Reservation& r) {
+        const DomainRecord* record = registry_.find(*r.domid);
+        return record != nullptr && record->actual + mib(2) >= r.amount;
+    });
+
+    const Plan plan = policy::decide(snapshot(now), config_.policy);
+    summary.domains = plan.domains.size();
+    summary.shortfall = plan.shortfall;
+    summary.plan = plan;
+    summary.applied =
+        actuator_.apply(plan, registry_, lastHostFree_, config_.policy.slush, dom0Floor(), now);
+    for (const std::string& failure : summary.applied.failures) {
+        ++stats_.errors;
+        BLOG(warning) << failure;
+    }
+    if (summary.applied.wroteAnything()) {
+        ++stats_.rebalances;
+        stats_.targetWrites += summary.applied.shrunk.size() + summary.applied.grown.size();
+        for (const DomainPlan& d : plan.domains) {
+            if (d.changed()) {
+                BLOG(info) << logattr::domid(d.domid) << logattr::kib("target", d.target)
+                           << formatSize(d.oldTarget) << " -> " << formatSize(d.target) << ": "
+                           << policy::explain(d);
+            }
+        }
+    }
+    return summary;
+}
+
+Plan Balancer::dryRun(TimePoint now) {
+    return policy::decide(snapshot(now), config_.policy);
+}
+
+void Balancer::setTarget(DomId domid, KiB target, TimePoint now) {
+    DomainRecord& record = require(domid);
+    actuator_.setTarget(record, target, dom0Floor(), now);
+    record.pinned = true;
+    persistPin(record);
+}
+
+void Balancer::setMax(DomId domid, KiB size) {
+    actuator_.setMax(require(domid), size);
+}
+
+void Balancer::pin(DomId domid, bool pinned) {
+    DomainRecord& record = require(domid);
+    record.pinned = pinned;
+    persistPin(record);
+}
+
+}  // namespace balloon::daemon

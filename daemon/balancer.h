@@ -1,0 +1,90 @@
+// One balancing round and everything it needs: the domain registry, the guests' reports, the
+// convergence states, the policy and the actuator. The event loop (daemon/daemon.h) decides when
+// a round runs; the simulation and the benchmarks drive it directly with their own clock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "actuator.h"
+#include "config.h"
+#include "domain_registry.h"
+#include "hypervisor_port.h"
+#include "log.h"
+#include "report_reader.h"
+#include "reservation_store.h"
+#include "xenstore_port.h"
+
+namespace balloon::daemon {
+
+struct RoundSummary {
+    std::size_t domains = 0;
+    ApplyOutcome applied;
+    std::optional<Shortfall> shortfall;
+    Plan plan;  // what the round decided and why (D-Bus Reason, MinKiB, MaxKiB)
+};
+
+struct BalancerStats {
+    std::uint64_t rounds = 0;
+    std::uint64_t rebalances = 0;  // rounds that wrote something
+    std::uint64_t targetWrites = 0;
+    std::uint64_t errors = 0;
+};
+
+class Balancer {
+public:
+    Balancer(xen::XenStore& xs, xen::HypervisorPort& hv, Config config);
+
+    // Start-up: creates balloond's private Xenstore area, loads reservations and pins, lists
+    // domains. Existing targets are left alone until the policy decides otherwise.
+    void start(TimePoint now);
+    // A new configuration (SIGHUP): takes effect from the next round.
+    void reconfigure(Config config);
+    [[nodiscard]] const Config& config() const { return config_; }
+
+    // Watch events from the Xenstore fd, in one batch. Returns true when a round should run.
+    bool onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoint now);
+    // A round: refresh allocations, judge convergence, plan, write. `domainsChanged` re-checks
+    // identities (after @introduceDomain / @releaseDomain).
+    RoundSummary round(TimePoint now, bool domainsChanged = false);
+    // The plan a round would make now, with nothing written (DryRun).
+    Plan dryRun(TimePoint now);
+
+    // Admin actions (D-Bus). SetTarget pins the domain; release() hands it back to the policy.
+    void setTarget(DomId domid, KiB target, TimePoint now);
+    void setMax(DomId domid, KiB size);
+    void pin(DomId domid, bool pinned);
+
+    DomainRegistry& registry() { return registry_; }
+    ReservationStore& reservations() { return reservations_; }
+    [[nodiscard]] const BalancerStats& stats() const { return stats_; }
+    [[nodiscard]] KiB lastHostFree() const { return lastHostFree_; }
+    [[nodiscard]] KiB lastHostTotal() const { return lastHostTotal_; }
+
+    // Throws balloon::Error(NoSuchDomain) naming the domain and what to do.
+    DomainRecord& require(DomId domid);
+
+private:
+    HostSnapshot snapshot(TimePoint now);
+    void observeConvergence(TimePoint now);
+    void markUncooperative(DomainRecord& record, bool uncooperative);
+    void onMemoryChanged(DomainRecord& record);
+    void persistPin(const DomainRecord& record);
+    void loadPins(DomainRecord& record);
+    [[nodiscard]] KiB dom0Floor() const;
+
+    xen::XenStore& xs_;
+    xen::HypervisorPort& hv_;
+    Config config_;
+    DomainRegistry registry_;
+    ReportReader reports_;
+    Actuator actuator_;
+    ReservationStore reservations_;
+    log::RateLimitedLog guestLog_;
+    BalancerStats stats_;
+    KiB lastHostFree_;
+    KiB lastHostTotal_;
+};
+
+}  // namespace balloon::daemon

@@ -1,0 +1,104 @@
+#include "daemon.h"
+
+#include <csignal>
+
+#include "config.h"
+#include "log.h"
+
+namespace balloon::daemon {
+
+Daemon::Daemon(EventLoop& loop, xen::XenStore& xs, xen::HypervisorPort& hv, Config config,
+               ConfigLoader reload)
+    : loop_(loop), xs_(xs), balancer_(xs, hv, std::move(config)), reload_(std::move(reload)) {}
+
+void Daemon::start() {
+    xs_.watch("@introduceDomain", "domains");
+    xs_.watch("@releaseDomain", "domains");
+    loop_.watchFd(xs_.watchFd(), [this] { onXenstoreReadable(); });
+    loop_.onSignal(SIGTERM, [this] {
+        BLOG(notice) << "SIGTERM: stopping";
+        loop_.stop();
+    });
+    loop_.onSignal(SIGINT, [this] { loop_.stop(); });
+    loop_.onSignal(SIGHUP, [this] { reload(); });
+    balancer_.start(Clock::now());
+    lastRound_ = Clock::now();
+    const auto interval = balancer_.config().intervals.sample;
+    sampleTimer_ = loop_.addTimer(interval, interval, [this] { runRound(false); });
+}
+
+void Daemon::onXenstoreReadable() {
+    const auto events = xs_.takeWatchEvents();
+    if (events.empty()) {
+        return;
+    }
+    bool domains = false;
+    for (const auto& e : events) {
+        domains = domains || e.token == "domains";
+    }
+    domainsChanged_ = domainsChanged_ || domains;
+    if (balancer_.onWatchEvents(events, Clock::now())) {
+        requestRound();
+    }
+}
+
+void Daemon::requestRound() {
+    if (soonTimer_) {
+        return;  // one is already on its way: changes coalesce into it
+    }
+    const auto sinceLast = Clock::now() - lastRound_.value_or(TimePoint{});
+    if (sinceLast >= kMinRoundGap) {
+        runRound(domainsChanged_);
+        return;
+    }
+    soonTimer_ = loop_.addTimer(kMinRoundGap - sinceLast, std::nullopt, [this] {
+        loop_.cancelTimer(*soonTimer_);
+        soonTimer_.reset();
+        runRound(domainsChanged_);
+    });
+}
+
+void Daemon::runRound(bool domainsChanged) {
+    domainsChanged_ = false;
+    lastRound_ = Clock::now();
+    RoundSummary summary;
+    try {
+        summary = balancer_.round(*lastRound_, domainsChanged);
+    } catch (const xen::XenStoreError& e) {
+        // Lost xenstored: systemd restarts balloond, which rebuilds its state from Xenstore.
+        BLOG(error) << "Xenstore failed (" << e.what() << "); exiting so that the service "
+                    << "manager restarts balloond";
+        loop_.stop();
+        throw;
+    } catch (const xen::HypervisorError& e) {
+        BLOG(error) << "hypervisor call failed: " << e.what() << "; retrying next sample";
+        return;
+    }
+    if (observer_) {
+        observer_(summary);
+    }
+}
+
+RoundSummary Daemon::roundNow() {
+    lastRound_ = Clock::now();
+    auto summary = balancer_.round(*lastRound_, false);
+    if (observer_) {
+        observer_(summary);
+    }
+    return summary;
+}
+
+void Daemon::reload() {
+    try {
+        Config next = reload_();
+        const auto interval = next.intervals.sample;
+        balancer_.reconfigure(std::move(next));
+        loop_.cancelTimer(sampleTimer_);
+        sampleTimer_ = loop_.addTimer(interval, interval, [this] { runRound(false); });
+        BLOG(notice) << "SIGHUP: configuration reloaded";
+    } catch (const std::exception& e) {
+        BLOG(error) << "SIGHUP: keeping the running configuration: " << e.what();
+    }
+}
+
+}  // namespace balloon::daemon

@@ -1,0 +1,56 @@
+// balloond at run time: the balancer on the event loop. Rounds run every sample interval, and at
+// once (at most every kMinRoundGap) when a guest's report or the set of domains changes. SIGHUP
+// reloads the configuration file; SIGTERM and SIGINT stop the loop.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "balancer.h"
+#include "event_loop.h"
+
+namespace balloon::daemon {
+
+class Daemon {
+public:
+    // Reads the configuration again for SIGHUP; throws ConfigError when the file is invalid.
+    using ConfigLoader = std::function<Config()>;
+
+    Daemon(EventLoop& loop, xen::XenStore& xs, xen::HypervisorPort& hv, Config config,
+           ConfigLoader reload);
+
+    // Registers watches, timers and signals, and runs the first round.
+    void start();
+    // A round from outside the timer (D-Bus Rebalance, the sandbox after a simulation step).
+    RoundSummary roundNow();
+
+    Balancer& balancer() { return balancer_; }
+    EventLoop& loop() { return loop_; }
+
+    // Called after every round (metrics, D-Bus property updates, the sandbox display).
+    void setRoundObserver(std::function<void(const RoundSummary&)> observer) {
+        observer_ = std::move(observer);
+    }
+
+private:
+    void onXenstoreReadable();
+    void requestRound();
+    void runRound(bool domainsChanged);
+    void reload();
+
+    static constexpr std::chrono::milliseconds kMinRoundGap{100};
+
+    EventLoop& loop_;
+    xen::XenStore& xs_;
+    Balancer balancer_;
+    ConfigLoader reload_;
+    std::function<void(const RoundSummary&)> observer_;
+    EventLoop::TimerId sampleTimer_ = 0;
+    std::optional<EventLoop::TimerId> soonTimer_;
+    std::optional<TimePoint> lastRound_;
+    bool domainsChanged_ = false;
+};
+
+}  // namespace balloon::daemon

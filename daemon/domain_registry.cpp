@@ -1,0 +1,188 @@
+#include "domain_registry.h"
+
+#include <charconv>
+#include <set>
+
+#include "stats_codec.h"
+
+namespace balloon::daemon {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "dom:";
+
+DomainType parseType(const std::optional<std::string>& libxlType, bool hvmFlag) {
+    if (libxlType == "pvh") {
+        return DomainType::Pvh;
+    }
+    if (libxlType == "hvm") {
+        return DomainType::Hvm;
+    }
+    if (libxlType == "pv") {
+        return DomainType::Pv;
+    }
+    // Without libxl's record, Xen's flag tells translated from PV (PVH then looks like HVM).
+    return hvmFlag ? DomainType::Hvm : DomainType::Pv;
+}
+
+// "/vm/<uuid>" -> "<uuid>", only when it looks like a uuid.
+std::string uuidFromVmPath(const std::optional<std::string>& vm) {
+    constexpr std::string_view kPrefix = "/vm/";
+    if (!vm || !vm->starts_with(kPrefix)) {
+        return {};
+    }
+    std::string uuid = vm->substr(kPrefix.size());
+    const bool looksRight =
+        uuid.size() == 36 && uuid.find_first_not_of("0123456789abcdefABCDEF-") == std::string::npos;
+    return looksRight ? uuid : std::string{};
+}
+
+}  // namespace
+
+std::optional<KiB> parseKiBValue(const std::optional<std::string>& text) {
+    if (!text) {
+        return std::nullopt;
+    }
+    std::string why;
+    const auto value = parseBoundedDecimal(*text, kMaxReportValue, why);
+    return value ? std::optional<KiB>(KiB{*value}) : std::nullopt;
+}
+
+DomainRegistry::DomainRegistry(xen::XenStore& xs, xen::HypervisorPort& hv,
+                               ConvergenceConfig convergence)
+    : xs_(xs), hv_(hv), convergence_(convergence) {}
+
+void DomainRegistry::setConvergenceConfig(ConvergenceConfig convergence) {
+    convergence_ = convergence;
+    for (auto& [domid, record] : records_) {
+        record.convergence.setConfig(convergence);
+    }
+}
+
+DomainRecord* DomainRegistry::find(DomId domid) {
+    const auto it = records_.find(domid);
+    return it == records_.end() ? nullptr : &it->second;
+}
+
+std::string DomainRegistry::watchToken(const DomainRecord& record) {
+    return std::string(kTokenPrefix) + std::to_string(record.domid) + ":" +
+           std::to_string(record.generation);
+}
+
+DomainRecord* DomainRegistry::fromToken(std::string_view token) {
+    if (!token.starts_with(kTokenPrefix)) {
+        return nullptr;
+    }
+    token.remove_prefix(kTokenPrefix.size());
+    const auto colon = token.find(':');
+    if (colon == std::string_view::npos) {
+        return nullptr;
+    }
+    unsigned domid = 0;
+    std::uint64_t generation = 0;
+    const auto* idEnd = token.data() + colon;
+    if (std::from_chars(token.data(), idEnd, domid).ptr != idEnd ||
+        std::from_chars(idEnd + 1, token.data() + token.size(), generation).ec != std::errc{}) {
+        return nullptr;
+    }
+    DomainRecord* record = find(static_cast<DomId>(domid));
+    return record != nullptr && record->generation == generation ? record : nullptr;
+}
+
+std::optional<DomainRecord> DomainRegistry::load(const xen::DomainInfo& info) {
+    const std::string path = xs_.domainPath(info.domid);
+    DomainRecord record;
+    record.domid = info.domid;
+    // A domain still being built has no memory keys yet: it is picked up on a later refresh.
+    const auto staticMax = parseKiBValue(xs_.read(path + "/memory/static-max"));
+    const auto target = parseKiBValue(xs_.read(path + "/memory/target"));
+    if (!staticMax || !target) {
+        return std::nullopt;
+    }
+    record.staticMax = *staticMax;
+    record.target = *target;
+    record.videoram = parseKiBValue(xs_.read(path + "/memory/videoram")).value_or(KiB{0});
+    record.name = xs_.read(path + "/name").value_or("");
+    record.uuid = uuidFromVmPath(xs_.read(path + "/vm"));
+    record.type = parseType(xs_.read("/libxl/" + std::to_string(info.domid) + "/type"), info.hvm);
+    record.generation = nextGeneration_++;
+    record.convergence = ConvergenceTracker(convergence_);
+    return record;
+}
+
+void DomainRegistry::startWatching(const DomainRecord& record) {
+    const std::string path = xs_.domainPath(record.domid);
+    const std::string token = watchToken(record);
+    xs_.watch(path + "/memory", token);
+    xs_.watch(path + "/data", token);
+}
+
+void DomainRegistry::stopWatching(const DomainRecord& record) {
+    const std::string path = xs_.domainPath(record.domid);
+    const std::string token = watchToken(record);
+    // The domain's nodes may already be gone; an unwatch failure then means nothing.
+    try {
+        xs_.unwatch(path + "/memory", token);
+        xs_.unwatch(path + "/data", token);
+    } catch (const xen::XenStoreError&) {
+    }
+}
+
+DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentity) {
+    Changes changes;
+    std::set<DomId> alive;
+    for (const xen::DomainInfo& info : hv_.domains()) {
+        if (info.dying) {
+            continue;
+        }
+        alive.insert(info.domid);
+        auto it = records_.find(info.domid);
+        if (it != records_.end() && checkIdentity) {
+            const auto vm = xs_.read(xs_.domainPath(info.domid) + "/vm");
+            const std::string uuid = uuidFromVmPath(vm);
+            if (!uuid.empty() && uuid != it->second.uuid) {
+                // The domid was reused between two refreshes: a new domain.
+                stopWatching(it->second);
+                changes.removed.push_back(info.domid);
+                records_.erase(it);
+                it = records_.end();
+            }
+        }
+        if (it == records_.end()) {
+            auto record = load(info);
+            if (!record) {
+                continue;
+            }
+            record->lastTargetChange = now;  // a fresh start leaves existing targets alone
+            it = records_.emplace(info.domid, std::move(*record)).first;
+            startWatching(it->second);
+            changes.added.push_back(info.domid);
+        }
+        it->second.actual = toKiB(info.totPages);
+        it->second.maxmem = toKiB(info.maxPages);
+    }
+    for (auto it = records_.begin(); it != records_.end();) {
+        if (alive.contains(it->first)) {
+            ++it;
+            continue;
+        }
+        stopWatching(it->second);
+        changes.removed.push_back(it->first);
+        it = records_.erase(it);
+    }
+    return changes;
+}
+
+bool DomainRegistry::reloadMemoryKeys(DomainRecord& record) {
+    const std::string path = xs_.domainPath(record.domid);
+    const auto staticMax = parseKiBValue(xs_.read(path + "/memory/static-max"));
+    const auto target = parseKiBValue(xs_.read(path + "/memory/target"));
+    if (!staticMax || !target) {
+        return false;
+    }
+    record.staticMax = *staticMax;
+    record.target = *target;
+    record.videoram = parseKiBValue(xs_.read(path + "/memory/videoram")).value_or(KiB{0});
+    return true;
+}
+
+}  // namespace balloon::daemon

@@ -1,0 +1,51 @@
+// balloond: the dom0 memory balancer. Everything of substance lives in daemon_lib; main picks the
+// ports (real Xen, or the sandbox's simulated host), loads the configuration and runs the loop.
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+
+#include "config.h"
+#include "daemon.h"
+#include "event_loop.h"
+#include "log.h"
+#include "options.h"
+#include "xenctrl_hypervisor.h"
+#include "xenstore_client.h"
+
+namespace {
+
+balloon::Config loadConfigOrDefaults(const std::string& path) {
+    if (!std::filesystem::exists(path)) {
+        return {};
+    }
+    auto parsed = balloon::loadConfig(path);
+    for (const auto& warning : parsed.warnings) {
+        BLOG(warning) << warning;
+    }
+    return parsed.config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace balloon;
+    try {
+        const daemon::Options options = daemon::parseOptions(argc, argv);
+        log::initLogging(options.logLevel);
+        const Config config = loadConfigOrDefaults(options.configPath);
+        auto hypervisor = xen::XenctrlHypervisor::open();
+        auto xenstore = xen::XenStoreClient::open();
+        daemon::EventLoop loop;
+        daemon::Daemon service(loop, *xenstore, *hypervisor, config,
+                               [&] { return loadConfigOrDefaults(options.configPath); });
+        service.start();
+        BLOG(notice) << "balloond started: " << service.balancer().registry().records().size()
+                     << " domains";
+        loop.run();
+        return EXIT_SUCCESS;
+    } catch (const std::exception& e) {
+        std::cerr << "balloond: " << e.what() << '\n';
+        return EXIT_FAILURE;
+    }
+}
