@@ -43,8 +43,12 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
     std::vector<Slot> slots;
     slots.reserve(host.domains.size());
     for (const auto& dom : host.domains) {
-        Slot s;
+        Slot& s = slots.emplace_back();
         s.dom = &dom;
+        s.domid = dom.domid;
+        s.actual = dom.actual;
+        s.videoram = dom.videoram;
+        s.lastChange = dom.lastTargetChange;
         s.current = dom.target;
         s.ideal = dom.target;
         s.target = dom.target;
@@ -73,19 +77,17 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
             s.ceiling = dom.target;
         }
         s.reason.ideal = s.ideal;
-        slots.push_back(s);
     }
     return slots;
 }
 
 KiB footprint(const Slot& slot) {
-    const DomainSnapshot& dom = *slot.dom;
-    const KiB planned = slot.target + dom.videoram;
+    const KiB planned = slot.target + slot.videoram;
     if (slot.movable) {
         return planned;
     }
     // A domain being built is counted for its whole reservation until it holds more.
-    return max(max(planned, dom.actual), slot.buildReservation);
+    return max(max(planned, slot.actual), slot.buildReservation);
 }
 
 KiB sumOfTargets(std::span<const Slot> slots) {
@@ -104,9 +106,9 @@ Budget budgetFor(const HostSnapshot& host, const PolicyConfig& config,
     b.slush = config.slush;
     KiB actual;
     for (const auto& s : slots) {
-        actual += s.dom->actual;
+        actual += s.actual;
         if (s.movable) {
-            b.movableVideoram += s.dom->videoram;
+            b.movableVideoram += s.videoram;
         } else {
             b.fixed += footprint(s);
         }

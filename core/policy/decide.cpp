@@ -29,8 +29,7 @@ OrderKey orderKey(const Slot& s, std::size_t index) {
                                : change == Change::Grow ? (s.pressure ? 1 : 2)
                                                         : 3;
     const std::uint64_t shrink = std::min((s.current - s.target).count(), kShrinkMax);
-    const std::uint64_t key =
-        rank << (kShrinkBits + 16) | (kShrinkMax - shrink) << 16 | s.dom->domid;
+    const std::uint64_t key = rank << (kShrinkBits + 16) | (kShrinkMax - shrink) << 16 | s.domid;
     return {key, index};
 }
 
@@ -68,7 +67,7 @@ Plan decide(const HostSnapshot& host, const PolicyConfig& config) {
     for (const auto& key : order) {
         const Slot& s = slots[key.second];
         DomainPlan d;
-        d.domid = s.dom->domid;
+        d.domid = s.domid;
         d.oldTarget = s.current;
         d.target = s.target;
         d.change = changeOf(s);

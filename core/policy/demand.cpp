@@ -35,7 +35,7 @@ KiB scale(KiB amount, double factor) {
 }
 
 double ratio(std::optional<std::uint64_t> value, double full) {
-    return value ? static_cast<double>(*value) / full : 0.0;
+    return value ? static_cast<double>(*value) * (1.0 / full) : 0.0;
 }
 
 // Levels in [floor, ceiling] where each tier ends: level[0] is the floor, level[k] the top of
@@ -83,7 +83,7 @@ DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& con
     }
     const double swap =
         ratio(report.swapInPages, kSwapFullPages) + ratio(report.swapOutPages, kSwapFullPages);
-    const double psi = report.psiSomeAvg10 ? *report.psiSomeAvg10 / kPsiFull : 0.0;
+    const double psi = report.psiSomeAvg10 ? *report.psiSomeAvg10 * (1.0 / kPsiFull) : 0.0;
     est.pressure =
         std::clamp(std::max({psi, swap, ratio(report.majorFaults, kFaultsFull)}), 0.0, 1.0);
     est.underPressure = est.pressure >= kPressureThreshold;

@@ -14,7 +14,7 @@ KiB outstandingReservations(const HostSnapshot& host, std::span<const Slot> slot
         // Once transferred to a domain that exists, the reservation is counted in that
         // domain's footprint (accounting.cpp), never twice.
         const bool folded = r.domid && std::any_of(slots.begin(), slots.end(), [&](const Slot& s) {
-                                return s.dom->domid == *r.domid;
+                                return s.domid == *r.domid;
                             });
         if (!folded) {
             reserved += r.amount;
@@ -29,7 +29,7 @@ std::optional<Shortfall> shortfallOf(std::span<const Slot> slots, const Budget& 
     for (const auto& s : slots) {
         committed += footprint(s);
         if (s.movable) {
-            floors += s.floor + s.dom->videoram;
+            floors += s.floor + s.videoram;
         }
     }
     const KiB needed = committed + budget.slush + budget.reserved;
@@ -40,11 +40,10 @@ std::optional<Shortfall> shortfallOf(std::span<const Slot> slots, const Budget& 
     sf.missing = needed - budget.usable;
     sf.reservable = budget.usable - budget.slush - budget.fixed - floors;
     for (const auto& s : slots) {
-        const DomainSnapshot& dom = *s.dom;
-        if (s.reason.kind == ReasonKind::Stuck && dom.actual > dom.target + dom.videoram) {
-            sf.refused.push_back(dom.domid);
+        if (s.reason.kind == ReasonKind::Stuck && s.actual > s.current + s.videoram) {
+            sf.refused.push_back(s.domid);
         } else if (s.movable && s.target == s.floor) {
-            sf.atFloor.push_back(dom.domid);
+            sf.atFloor.push_back(s.domid);
         }
     }
     std::sort(sf.refused.begin(), sf.refused.end());

@@ -50,19 +50,22 @@ std::vector<KiB> shareByWeight(std::span<const Claim> claims, KiB budget) {
 
     // Smallest claim per share first: those are satisfied in full while the level rises. The
     // order only needs to be close: the exact test below decides, and no grant exceeds its claim.
-    std::vector<std::pair<double, std::size_t>> order(claims.size());
+    // Empty claims (common: most domains have nothing in the tier being cut) are left out.
+    std::vector<std::pair<double, std::size_t>> order;
+    order.reserve(claims.size());
+    Wide shares = 0;
     for (std::size_t i = 0; i < claims.size(); ++i) {
-        order[i] = {static_cast<double>(claims[i].amount.count()) /
-                        static_cast<double>(weightOf(claims[i])),
-                    i};
+        if (claims[i].amount.count() == 0) {
+            continue;
+        }
+        order.emplace_back(static_cast<double>(claims[i].amount.count()) /
+                               static_cast<double>(weightOf(claims[i])),
+                           i);
+        shares += weightOf(claims[i]);
     }
     std::sort(order.begin(), order.end());
 
     Wide left = budget.count();
-    Wide shares = 0;
-    for (const auto& c : claims) {
-        shares += weightOf(c);
-    }
     std::size_t i = 0;
     for (; i < order.size(); ++i) {
         const Claim& c = claims[order[i].second];

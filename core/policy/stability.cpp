@@ -25,7 +25,7 @@ bool grows(const Slot& s, bool pressured) {
 }
 
 bool held(const Slot& s, const PolicyConfig& config, TimePoint now) {
-    const auto& last = s.dom->lastTargetChange;
+    const auto& last = s.lastChange;
     return last && !s.pressure && now - *last < config.holdTime && now >= *last;
 }
 
