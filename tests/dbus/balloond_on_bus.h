@@ -1,0 +1,59 @@
+// gtest fixture for the dbus suite: a real xenstored (RealXenstore), a private real dbus-daemon
+// loading the project's policy file, and balloond on the simulated host serving the API there.
+// Clients run as separate processes: balloonctl (built here), busctl and dbus-send (not).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "balloond_thread.h"
+#include "private_bus.h"
+#include "process_runner.h"
+#include "real_xenstore_fixture.h"
+#include "signal_watcher.h"
+
+namespace balloon::dbustest {
+
+class BalloondOnBus : public harness::RealXenstore {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    // The host: dom0 1G; web and db (1G, max 2G, Linux driver), frozen (a guest whose balloon
+    // never moves), secret (excluded in the configuration), late (built by a test).
+    static const char* const kScenario;
+    // Policy off (targets move only when a test moves them), 200 ms samples, stuck after 1 s.
+    static Config testConfig();
+
+    RunResult ctl(const std::vector<std::string>& args, RunOptions options = {});
+    RunResult busctl(const std::vector<std::string>& args, RunOptions options = {});
+    // busctl call org.balloond.Balloon1 /org/balloond/Balloon1 <Manager> METHOD SIGNATURE ARGS
+    RunResult callManager(const std::string& method,
+                          const std::vector<std::string>& signatureAndArgs,
+                          RunOptions options = {});
+    RunResult dbusSend(const std::vector<std::string>& args, RunOptions options = {});
+    // balloonctl in a long-running mode (reserve, watch).
+    std::unique_ptr<Spawned> spawnCtl(const std::vector<std::string>& args);
+
+    DomId domid(const std::string& name);
+    std::optional<std::string> xsRead(DomId domid, const std::string& key);
+    // True once `condition` holds; re-checked after each signal from balloond (or every 250 ms).
+    bool eventually(const std::function<bool()>& condition,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+    [[nodiscard]] const std::string& address() const { return bus_->address(); }
+    PrivateBus& bus() { return *bus_; }
+    BalloondThread& balloond() { return *balloond_; }
+    SignalWatcher& signals() { return *signals_; }
+
+private:
+    std::unique_ptr<PrivateBus> bus_;
+    std::unique_ptr<BalloondThread> balloond_;
+    std::unique_ptr<SignalWatcher> signals_;
+};
+
+}  // namespace balloon::dbustest
