@@ -171,6 +171,9 @@ bool Client::follow(const std::function<void()>& settled, const std::function<bo
             return false;
         }
         if ((fds[1].revents & POLLIN) != 0) {
+            // Consume it: unblocking a pending SIGINT on the way out would kill us after all.
+            signalfd_siginfo info{};
+            (void)!read(signals.fd(), &info, sizeof info);
             return false;
         }
     }

@@ -51,6 +51,10 @@ Config BalloondOnBus::testConfig() {
     return config;
 }
 
+std::string BalloondOnBus::balloonctlPath() {
+    return BALLOONCTL_PATH;
+}
+
 void BalloondOnBus::SetUp() {
     RealXenstore::SetUp();
     bus_ = std::make_unique<PrivateBus>(BALLOON_DBUS_POLICY);

@@ -28,6 +28,8 @@ protected:
     static const char* const kScenario;
     // Policy off (targets move only when a test moves them), 200 ms samples, stuck after 1 s.
     static Config testConfig();
+    // The balloonctl built with the tests.
+    static std::string balloonctlPath();
 
     RunResult ctl(const std::vector<std::string>& args, RunOptions options = {});
     RunResult busctl(const std::vector<std::string>& args, RunOptions options = {});
