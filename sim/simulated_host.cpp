@@ -115,7 +115,7 @@ DomId SimulatedHost::createDomain(Pages initial, Pages maxPages, bool translated
             ENOMEM, "createDomain: cannot allocate " + std::to_string(initial.count()) +
                         " pages for " + domainText(domid) + ": the host has " +
                         std::to_string(allocatable(domid).count()) +
-                        " free after claims; free memory first (shrink other domains)");
+                        " pages free after claims; free memory first (shrink other domains)");
     }
     take(initial);
     Domain& d = domains_[domid];
