@@ -238,6 +238,34 @@ RC_GTEST_PROP(PolicyProperties, StopsChangingTargetsUnderConstantInput, ()) {
     RC_ASSERT(lastChange < rounds - 3);
 }
 
+RC_GTEST_PROP(PolicyProperties, ChangesATargetAtMostOncePerHoldTimeUnlessPressedOrShort, ()) {
+    HostSnapshot h = genHost();
+    PolicyConfig c = genConfig();
+    c.holdTime = std::chrono::seconds(*rc::gen::inRange(30, 121));
+    const auto tick = std::chrono::seconds(*rc::gen::inRange(1, 30));
+    for (int round = 0; round < 40; ++round) {
+        const Plan plan = policy::decide(h, c);
+        for (auto& d : h.domains) {
+            const DomainPlan& p = planFor(plan, d.domid);
+            if (!p.changed()) {
+                continue;
+            }
+            // Allowed early: pressure, the budget, and a target outside its (hard) bounds.
+            const bool exempt = p.reason.pressure || p.reason.limit == Limit::Budget ||
+                                d.target < p.floor || d.target > p.ceiling;
+            if (!exempt && d.lastTargetChange && *d.lastTargetChange <= h.now) {
+                RC_ASSERT(h.now - *d.lastTargetChange >= c.holdTime);
+            }
+            const KiB now = p.target + d.videoram;
+            h.free = h.free + d.actual - now;
+            d.actual = now;
+            d.target = p.target;
+            d.lastTargetChange = h.now;
+        }
+        h.now += tick;
+    }
+}
+
 }  // namespace
 }  // namespace testing
 }  // namespace balloon
