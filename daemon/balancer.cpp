@@ -249,15 +249,25 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
     if (summary.applied.wroteAnything()) {
         ++stats_.rebalances;
         stats_.targetWrites += summary.applied.shrunk.size() + summary.applied.grown.size();
-        for (const DomainPlan& d : plan.domains) {
-            if (d.changed()) {
-                BLOG(info) << logattr::domid(d.domid) << logattr::kib("target", d.target)
-                           << formatSize(d.oldTarget) << " -> " << formatSize(d.target) << ": "
-                           << policy::explain(d);
-            }
-        }
+        logWrites(plan, summary.applied);
     }
     return summary;
+}
+
+void Balancer::logWrites(const Plan& plan, const ApplyOutcome& applied) {
+    for (const auto* written : {&applied.shrunk, &applied.grown}) {
+        for (DomId domid : *written) {
+            const DomainPlan* d = plan.find(domid);
+            const DomainRecord* record = registry_.find(domid);
+            if (d == nullptr || record == nullptr) {
+                continue;
+            }
+            // A grow may be partial (the rest waits for free memory): log what was written.
+            BLOG(info) << logattr::domid(domid) << logattr::kib("target", record->target)
+                       << formatSize(d->oldTarget) << " -> " << formatSize(record->target) << ": "
+                       << policy::explain(*d);
+        }
+    }
 }
 
 Plan Balancer::dryRun(TimePoint now) {

@@ -59,6 +59,8 @@ public:
     DomainRegistry& registry() { return registry_; }
     ReservationStore& reservations() { return reservations_; }
     [[nodiscard]] const BalancerStats& stats() const { return stats_; }
+    [[nodiscard]] std::uint64_t reportReads() const { return reports_.reads(); }
+    [[nodiscard]] std::uint64_t reportsRejected() const { return reports_.rejected(); }
     [[nodiscard]] KiB lastHostFree() const { return lastHostFree_; }
     [[nodiscard]] KiB lastHostTotal() const { return lastHostTotal_; }
 
@@ -70,6 +72,7 @@ private:
     void observeConvergence(TimePoint now);
     void markUncooperative(DomainRecord& record, bool uncooperative);
     void onMemoryChanged(DomainRecord& record);
+    void logWrites(const Plan& plan, const ApplyOutcome& applied);
     void persistPin(const DomainRecord& record);
     void loadPins(DomainRecord& record);
     [[nodiscard]] KiB dom0Floor() const;

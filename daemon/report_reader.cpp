@@ -46,6 +46,7 @@ bool ReportReader::read(DomainRecord& record, TimePoint now) {
     record.reportPending = false;
     const std::string path = xs_.domainPath(record.domid) + "/";
     ++reads_;
+    ++record.reportReads;
     DecodeResult result;
     // Our own report first; then XenServer's agent; then Qubes' meminfo-writer.
     if (const auto ours = xs_.read(path + std::string(kReportKey))) {
