@@ -127,7 +127,8 @@ struct Shortfall {
 };
 
 struct Plan {
-    // Write order: shrinks (largest first), then grows, then unchanged; ties by domid.
+    // Write order: shrinks (largest first), then grows (under pressure first; ties by domid),
+    // then unchanged domains in snapshot order.
     std::vector<DomainPlan> domains;
     KiB usable;     // memory guests can have: min(total, sum of actual + free)
     KiB slush;      // free memory kept back (PolicyConfig::slush)

@@ -16,21 +16,30 @@ Change changeOf(const Slot& s) {
 }
 
 // Shrinks first so the memory they free is there before any grow is written; the biggest shrink
-// first frees the most soonest; grows of guests under pressure before the others; ties by domid.
+// first frees the most soonest; grows of guests under pressure before the others; ties by domid;
+// unchanged domains last, in snapshot order.
 // Sorted as packed keys, not whole DomainPlans: rank (2 bits), shrink size inverted (46 bits:
 // 64 TiB, far above any host), domid (16 bits); the slot index breaks ties of duplicate ids.
 using OrderKey = std::pair<std::uint64_t, std::size_t>;
 
+constexpr std::uint64_t kShrinkBits = 46;
+constexpr std::uint64_t kDomIdBits = 16;
+constexpr std::uint64_t kShrinkMax = (std::uint64_t{1} << kShrinkBits) - 1;
+constexpr std::uint64_t kRankUnchanged = 3;
+
 OrderKey orderKey(const Slot& s, std::size_t index) {
-    constexpr std::uint64_t kShrinkBits = 46;
-    constexpr std::uint64_t kShrinkMax = (std::uint64_t{1} << kShrinkBits) - 1;
     const Change change = changeOf(s);
     const std::uint64_t rank = change == Change::Shrink ? 0
                                : change == Change::Grow ? (s.pressure ? 1 : 2)
-                                                        : 3;
+                                                        : kRankUnchanged;
     const std::uint64_t shrink = std::min((s.current - s.target).count(), kShrinkMax);
-    const std::uint64_t key = rank << (kShrinkBits + 16) | (kShrinkMax - shrink) << 16 | s.domid;
+    const std::uint64_t key =
+        rank << (kShrinkBits + kDomIdBits) | (kShrinkMax - shrink) << kDomIdBits | s.domid;
     return {key, index};
+}
+
+bool isChange(const OrderKey& key) {
+    return key.first >> (kShrinkBits + kDomIdBits) != kRankUnchanged;
 }
 
 }  // namespace
@@ -61,20 +70,16 @@ Plan decide(const HostSnapshot& host, const PolicyConfig& config) {
         plan.committed += footprint(slots[i]);
         order.push_back(orderKey(slots[i], i));
     }
-    std::sort(order.begin(), order.end());
+    // Unchanged domains (most of them, once balanced) stay in snapshot order: only changes
+    // need sorting.
+    const auto unchanged = std::stable_partition(order.begin(), order.end(), isChange);
+    std::sort(order.begin(), unchanged);
 
     plan.domains.reserve(slots.size());
     for (const auto& key : order) {
         const Slot& s = slots[key.second];
-        DomainPlan d;
-        d.domid = s.domid;
-        d.oldTarget = s.current;
-        d.target = s.target;
-        d.change = changeOf(s);
-        d.floor = s.floor;
-        d.ceiling = s.ceiling;
-        d.reason = s.reason;
-        plan.domains.push_back(d);
+        plan.domains.push_back(
+            {s.domid, s.current, s.target, changeOf(s), s.floor, s.ceiling, s.reason});
     }
     return plan;
 }
