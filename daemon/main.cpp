@@ -4,9 +4,11 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "config.h"
 #include "daemon.h"
+#include "dbus_service.h"
 #include "event_loop.h"
 #include "log.h"
 #include "options.h"
@@ -40,6 +42,13 @@ int main(int argc, char** argv) {
         daemon::Daemon service(loop, *xenstore, *hypervisor, config,
                                [&] { return loadConfigOrDefaults(options.configPath); });
         service.start();
+        // The D-Bus API, on the daemon's own loop: the system bus unless told otherwise.
+        // TODO(lead): pass the configured [dbus] admin-group once Config has it (root only now).
+        std::unique_ptr<daemon::BusService> bus;
+        if (!options.noBus) {
+            bus = std::make_unique<daemon::BusService>(
+                service, daemon::BusOptions{options.busAddress, std::string()});
+        }
         BLOG(notice) << "balloond started: " << service.balancer().registry().records().size()
                      << " domains";
         loop.run();

@@ -59,7 +59,7 @@ void BalloondOnBus::SetUp() {
     RealXenstore::SetUp();
     bus_ = std::make_unique<PrivateBus>(BALLOON_DBUS_POLICY);
     balloond_ = std::make_unique<BalloondThread>(
-        BalloondSetup{kScenario, testConfig(), bus_->address(), std::string()});
+        BalloondSetup{kScenario, testConfig(), bus_->address(), adminGroup()});
     signals_ = std::make_unique<SignalWatcher>(bus_->address());
 }
 
@@ -93,7 +93,7 @@ RunResult BalloondOnBus::callManager(const std::string& method,
 }
 
 RunResult BalloondOnBus::dbusSend(const std::vector<std::string>& args, RunOptions options) {
-    std::vector<std::string> argv{"dbus-send", "--address=" + address(), "--print-reply"};
+    std::vector<std::string> argv{"dbus-send", "--bus=" + address(), "--print-reply"};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, options);
 }

@@ -21,6 +21,8 @@ namespace balloon::dbustest {
 class BalloondOnBus : public harness::RealXenstore {
 protected:
     void SetUp() override;
+    // The admin group balloond is configured with (empty: root only).
+    [[nodiscard]] virtual std::string adminGroup() const { return {}; }
     void TearDown() override;
 
     // The host: dom0 1G; web and db (1G, max 2G, Linux driver), frozen (a guest whose balloon

@@ -30,6 +30,7 @@ std::string busConfig(const std::filesystem::path& socket, const std::filesystem
            socket.string() + R"(</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
+    <allow user="*"/>
     <deny own="*"/>
     <deny send_type="method_call"/>
     <allow send_type="signal"/>

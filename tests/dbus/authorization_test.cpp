@@ -1,0 +1,106 @@
+// Who may do what, on a real dbus-daemon that loads the project's policy file: reads are open to
+// every local user; every change needs root or the configured admin group, checked by balloond
+// from the caller's credentials; the bus policy keeps everyone else from owning the name or
+// setting properties. Clients run as uid 65534 through setpriv, so these tests need root.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "balloond_on_bus.h"
+
+namespace balloon::dbustest {
+namespace {
+
+using ::testing::HasSubstr;
+
+RunOptions asNobody() {
+    RunOptions options;
+    options.unprivileged = true;
+    return options;
+}
+
+class Authorization : public BalloondOnBus {
+protected:
+    void SetUp() override {
+        ASSERT_EQ(geteuid(), 0U)
+            << "the authorization tests run clients as uid 65534 through setpriv, which needs "
+               "root: run the dbus suite as root (sudo meson test --suite dbus)";
+        BalloondOnBus::SetUp();
+    }
+    RunResult sendAsNobody(const std::string& member, const std::vector<std::string>& args) {
+        std::vector<std::string> all{"--dest=org.balloond.Balloon1", "/org/balloond/Balloon1",
+                                     member};
+        all.insert(all.end(), args.begin(), args.end());
+        return dbusSend(all, asNobody());
+    }
+};
+
+TEST_F(Authorization, AnUnprivilegedUserMayReadEverything) {
+    const RunResult list = ctl({"list"}, asNobody());
+    EXPECT_EQ(list.exitCode, 0) << list.both();
+    EXPECT_THAT(list.out, HasSubstr("web"));
+    EXPECT_EQ(ctl({"dry-run"}, asNobody()).exitCode, 0);
+    EXPECT_EQ(ctl({"reservations"}, asNobody()).exitCode, 0);
+    EXPECT_EQ(ctl({"status", "db"}, asNobody()).exitCode, 0);
+}
+
+TEST_F(Authorization, BalloonctlRefusesAnUnprivilegedUserWithExitCodeFour) {
+    const DomId web = domid("web");
+    const RunResult r = ctl({"set", "web", "512M"}, asNobody());
+    EXPECT_EQ(r.exitCode, 4) << r.both();
+    EXPECT_THAT(r.err, HasSubstr("uid 65534"));
+    EXPECT_THAT(r.err, HasSubstr("root only"));
+    EXPECT_EQ(xsRead(web, "memory/target"), "1048576");
+}
+
+TEST_F(Authorization, EveryMutatingMethodIsRefusedToAnUnprivilegedUser) {
+    const std::string m = "org.balloond.Balloon1.Manager.";
+    const std::vector<std::vector<std::string>> calls{
+        {m + "SetTarget", "string:web", "string:512M"},
+        {m + "SetMax", "string:web", "string:1536M"},
+        {m + "Pin", "string:web"},
+        {m + "Release", "string:web"},
+        {m + "Reserve", "string:64M", "uint32:1000", "uint32:0"},
+        {m + "TransferReservation", "string:r1", "uint32:3"},
+        {m + "ReleaseReservation", "string:r1"},
+        {m + "Rebalance"},
+        {m + "SetPolicy", "string:demand"},
+    };
+    for (const auto& call : calls) {
+        const RunResult r = sendAsNobody(call[0], {call.begin() + 1, call.end()});
+        EXPECT_NE(r.exitCode, 0) << call[0];
+        EXPECT_THAT(r.err, HasSubstr("org.balloond.Balloon1.Error.NotAuthorized")) << call[0];
+    }
+    EXPECT_THAT(ctl({"policy"}).out, HasSubstr("policy: off"));
+}
+
+TEST_F(Authorization, TheBusPolicyKeepsOthersFromOwningTheNameOrSettingProperties) {
+    const RunResult own =
+        dbusSend({"--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                  "org.freedesktop.DBus.RequestName", "string:org.balloond.Balloon1", "uint32:0"},
+                 asNobody());
+    EXPECT_THAT(own.err, HasSubstr("org.freedesktop.DBus.Error.AccessDenied")) << own.both();
+    const RunResult set = sendAsNobody(
+        "org.freedesktop.DBus.Properties.Set",
+        {"string:org.balloond.Balloon1.Manager", "string:Policy", "variant:string:demand"});
+    EXPECT_THAT(set.err, HasSubstr("org.freedesktop.DBus.Error.AccessDenied")) << set.both();
+    // balloonctl says so with its own exit code.
+    const RunResult ctlOwn = ctl({"list"}, asNobody());
+    EXPECT_EQ(ctlOwn.exitCode, 0);
+}
+
+class AdminGroup : public Authorization {
+protected:
+    // Debian's gid 65534: the primary group of the unprivileged test user.
+    [[nodiscard]] std::string adminGroup() const override { return "nogroup"; }
+};
+
+TEST_F(AdminGroup, AMemberOfTheConfiguredGroupMayChangeThings) {
+    const DomId web = domid("web");
+    const RunResult r = ctl({"set", "web", "768M"}, asNobody());
+    EXPECT_EQ(r.exitCode, 0) << r.both();
+    EXPECT_EQ(xsRead(web, "memory/target"), std::to_string(768 * 1024));
+}
+
+}  // namespace
+}  // namespace balloon::dbustest
