@@ -212,6 +212,21 @@ TEST_F(Balloonctl, WatchRedrawsWhenATargetChanges) {
     EXPECT_EQ(watcher->stop(SIGINT), 0);
 }
 
+TEST_F(Balloonctl, BashCompletionOffersDomainsFromTheDaemon) {
+    // Completes "balloonctl set <TAB>" and "balloonctl policy <TAB>" in a real bash.
+    const std::string script =
+        "source " + completionPath() +
+        "\nPATH=" + balloonctlPath().substr(0, balloonctlPath().rfind('/')) +
+        ":$PATH\n"
+        "COMP_WORDS=(balloonctl set ''); COMP_CWORD=2; _balloonctl; echo \"${COMPREPLY[*]}\"\n"
+        "COMP_WORDS=(balloonctl policy d); COMP_CWORD=2; _balloonctl; echo \"${COMPREPLY[*]}\"\n";
+    RunOptions options;
+    options.env["BALLOONCTL_BUS_ADDRESS"] = address();
+    const RunResult r = run({"bash", "-c", script}, options);
+    ASSERT_EQ(r.exitCode, 0) << r.both();
+    EXPECT_THAT(r.out, ContainsRegex("^Domain-0 web db frozen secret\ndemand\n$")) << r.out;
+}
+
 TEST_F(Balloonctl, UsageErrorsExitWithOne) {
     EXPECT_EQ(ctl({"set", "web"}).exitCode, 1);
     EXPECT_EQ(ctl({"frobnicate"}).exitCode, 1);

@@ -55,6 +55,10 @@ std::string BalloondOnBus::balloonctlPath() {
     return BALLOONCTL_PATH;
 }
 
+std::string BalloondOnBus::completionPath() {
+    return BALLOONCTL_COMPLETION;
+}
+
 void BalloondOnBus::SetUp() {
     RealXenstore::SetUp();
     bus_ = std::make_unique<PrivateBus>(BALLOON_DBUS_POLICY);

@@ -32,6 +32,8 @@ protected:
     static Config testConfig();
     // The balloonctl built with the tests.
     static std::string balloonctlPath();
+    // cli/balloonctl.bash-completion in the source tree.
+    static std::string completionPath();
 
     RunResult ctl(const std::vector<std::string>& args, RunOptions options = {});
     RunResult busctl(const std::vector<std::string>& args, RunOptions options = {});
