@@ -20,10 +20,11 @@ constexpr std::chrono::milliseconds kSimStep{50};
 
 BalloondThread::BalloondThread(BalloondSetup setup) {
     wakeFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    std::promise<void> started;
-    auto ready = started.get_future();
+    // Shared: the thread may still set it after a start-up timeout made us give up.
+    auto started = std::make_shared<std::promise<void>>();
+    auto ready = started->get_future();
     thread_ = std::thread(
-        [this, s = std::move(setup), &started]() mutable { main(std::move(s), started); });
+        [this, s = std::move(setup), started]() mutable { main(std::move(s), *started); });
     if (ready.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
         throw std::runtime_error("balloond did not start within 20 s");
     }
