@@ -90,6 +90,45 @@ TEST(Simulation, AppliesScenarioEventsAtTheirTimes) {
     EXPECT_NE(log.back().find("small: mem-set"), std::string::npos);
 }
 
+TEST(Simulation, AppliesWorkloadAndDestroyEventsAndLogsARefusedOne) {
+    const Scenario s = parseScenario(R"(
+[[domain]]
+name = "a"
+memory = "1G"
+workload = { kind = "steady", base = "200M", noise = 0 }
+[[event]]
+at = "5s"
+action = "workload"
+domain = "a"
+workload = { kind = "steady", base = "700M", noise = 0 }
+[[event]]
+at = "6s"
+action = "mem-set"
+domain = "a"
+size = "4G"
+[[event]]
+at = "8s"
+action = "destroy"
+domain = "a"
+)",
+                                     "<test>");
+    Simulation sim(s);
+    sim.runFor(Duration{4900});
+    EXPECT_EQ(sim.guest("a")->demand(), mib(200));
+    sim.runFor(Duration{200});
+    EXPECT_EQ(sim.guest("a")->demand(), mib(700));
+    sim.runFor(Duration{1000});
+    EXPECT_EQ(sim.target("a"), mib(1024));  // above static-max: refused, like xl
+    sim.runFor(Duration{2000});
+    EXPECT_EQ(sim.guest("a"), nullptr);
+    std::string log;
+    for (const auto& line : sim.takeLog()) {
+        log += line + "\n";
+    }
+    EXPECT_NE(log.find("a: event failed: "), std::string::npos) << log;
+    EXPECT_NE(log.find("a: destroyed"), std::string::npos) << log;
+}
+
 TEST(Simulation, ACreateWaitsForMemoryAndSucceedsOnceOthersShrink) {
     Simulation sim(shipped("reservation.toml"));
     sim.runFor(Duration{61000});
