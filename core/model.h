@@ -111,7 +111,7 @@ struct DomainPlan {
     KiB oldTarget;
     KiB target;
     Change change = Change::None;
-    KiB floor;  // the bounds the plan used (for explain and the CLI)
+    KiB floor;  // the domain's bounds (enforced only when the plan moves it)
     KiB ceiling;
     Reason reason;
 

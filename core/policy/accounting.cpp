@@ -71,11 +71,6 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
         } else {
             s.movable = true;
         }
-        if (!s.movable) {
-            // The plan does not move it, so its bounds are what it has.
-            s.floor = dom.target;
-            s.ceiling = dom.target;
-        }
         s.reason.ideal = s.ideal;
     }
     return slots;

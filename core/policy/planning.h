@@ -22,7 +22,7 @@ struct Slot {
     KiB videoram;
     std::optional<TimePoint> lastChange;
     bool movable = false;  // false: pinned, excluded, stuck, being built, or policy off
-    KiB floor;             // target bounds (movable domains only)
+    KiB floor;             // target bounds (enforced on movable domains only)
     KiB ceiling;
     KiB current;  // its target now
     KiB ideal;    // what the policy wants

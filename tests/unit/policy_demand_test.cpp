@@ -177,6 +177,9 @@ TEST(DemandPolicy, LeavesPinnedAndExcludedDomainsAlone) {
 
     EXPECT_EQ(targetOf(plan, 1), gib(3));
     EXPECT_EQ(planFor(plan, 1).reason.kind, ReasonKind::Pinned);
+    // Its bounds are still reported (for the CLI), just not enforced.
+    EXPECT_EQ(planFor(plan, 1).floor, mib(128));
+    EXPECT_EQ(planFor(plan, 1).ceiling, gib(8));
     EXPECT_EQ(targetOf(plan, 2), gib(2));
     EXPECT_EQ(planFor(plan, 2).reason.kind, ReasonKind::Excluded);
     EXPECT_EQ(targetOf(plan, 3), gib(1) - mib(64));

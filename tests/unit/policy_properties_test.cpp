@@ -137,11 +137,12 @@ RC_GTEST_PROP(PolicyProperties, KeepsEveryMovedTargetWithinFloorAndCeiling, ()) 
     RC_ASSERT(plan.domains.size() == h.domains.size());
     for (const auto& d : h.domains) {
         const DomainPlan& p = planFor(plan, d.domid);
+        const KiB ceiling = min(d.max.value_or(d.staticMax), d.staticMax - d.videoram);
+        RC_ASSERT(p.ceiling == ceiling);
+        RC_ASSERT(p.floor <= p.ceiling);
         if (!moves(d, h, c)) {
             continue;
         }
-        const KiB ceiling = min(d.max.value_or(d.staticMax), d.staticMax - d.videoram);
-        RC_ASSERT(p.ceiling == ceiling);
         RC_ASSERT(p.floor <= p.target);
         RC_ASSERT(p.target <= p.ceiling);
         RC_ASSERT(p.target + d.videoram <= d.staticMax);
