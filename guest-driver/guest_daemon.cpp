@@ -32,6 +32,17 @@ GuestDaemon::GuestDaemon(ReportPublisher& publisher, BalloonBackend& backend,
       scheduler_(options_.scheduler),
       floor_(log_, options_.floor) {}
 
+GuestDaemon::~GuestDaemon() {
+    if (!watching_) {
+        return;
+    }
+    try {
+        publisher_.store().unwatch(publisher_.path(kTargetKey), kWatchToken);
+    } catch (const std::exception& e) {
+        log_(Severity::Warning, std::string("cannot remove the memory/target watch: ") + e.what());
+    }
+}
+
 void GuestDaemon::start() {
     scrubsPages_ = backend_.scrubsPages();
     if (!scrubsPages_) {
@@ -48,6 +59,7 @@ void GuestDaemon::start() {
         sequence_ = previous->sequence;  // continue, so dom0 never sees the sequence go back
     }
     publisher_.store().watch(publisher_.path(kTargetKey), kWatchToken);
+    watching_ = true;
 }
 
 std::chrono::milliseconds GuestDaemon::step(Clock::time_point now, std::uint64_t wallSeconds) {

@@ -29,6 +29,12 @@ class GuestDaemon {
 public:
     GuestDaemon(ReportPublisher& publisher, BalloonBackend& backend, const SettingsStore& settings,
                 LogSink log, DaemonOptions options);
+    // Removes the watch start() placed, so the connection can serve another daemon.
+    ~GuestDaemon();
+    GuestDaemon(const GuestDaemon&) = delete;
+    GuestDaemon& operator=(const GuestDaemon&) = delete;
+    GuestDaemon(GuestDaemon&&) = delete;
+    GuestDaemon& operator=(GuestDaemon&&) = delete;
 
     // Start-up: the security check on page scrubbing, the sequence to continue from, and the
     // watch on memory/target.
@@ -51,6 +57,7 @@ private:
     ReportScheduler scheduler_;
     FloorEnforcer floor_;
 
+    bool watching_ = false;
     std::optional<bool> scrubsPages_;
     std::uint64_t sequence_ = 0;
     std::uint64_t published_ = 0;

@@ -1,47 +1,31 @@
 #include "guest_log.h"
 
-#include <cstdio>
-#include <cstdlib>
-#include <string>
+#include "log.h"
 
 namespace balloon::guest {
 namespace {
 
-// syslog priorities, which journald reads from a "<N>" line prefix.
-int priorityOf(Severity severity) {
+log::Severity toProject(Severity severity) {
     switch (severity) {
         case Severity::Info:
-            return 6;
+            return log::Severity::Info;
         case Severity::Warning:
-            return 4;
+            return log::Severity::Warning;
         case Severity::Error:
-            return 3;
+            return log::Severity::Error;
     }
-    return 6;
-}
-
-const char* nameOf(Severity severity) {
-    switch (severity) {
-        case Severity::Info:
-            return "info";
-        case Severity::Warning:
-            return "warning";
-        case Severity::Error:
-            return "error";
-    }
-    return "info";
+    return log::Severity::Info;
 }
 
 }  // namespace
 
-LogSink stderrLog() {
-    const bool journal = std::getenv("JOURNAL_STREAM") != nullptr;
-    return [journal](Severity severity, std::string_view message) {
-        std::string line = journal ? "<" + std::to_string(priorityOf(severity)) + ">"
-                                   : std::string("balloon-guest: ") + nameOf(severity) + ": ";
-        line.append(message);
-        line += '\n';
-        std::fwrite(line.data(), 1, line.size(), stderr);
+LogSink projectLog() {
+    return [](Severity severity, std::string_view message) {
+        log::Line line(toProject(severity));
+        if (line.active()) {
+            line << log::escapeText(message);
+            line.finish();
+        }
     };
 }
 

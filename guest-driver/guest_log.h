@@ -1,6 +1,6 @@
 // Diagnostics of the guest side. Components take a LogSink so tests can read what was said; the
-// binary passes stderrLog() (journald records stderr lines with the "<N>" priority prefix).
-// To be switched to the project's Boost.Log facility (core/log.h) once it lands.
+// binary passes projectLog(), which writes through the project's Boost.Log facility (core/log.h:
+// stderr, with journald priorities when run by systemd).
 #pragma once
 
 #include <functional>
@@ -12,7 +12,7 @@ enum class Severity { Info, Warning, Error };
 
 using LogSink = std::function<void(Severity, std::string_view)>;
 
-// Writes one line per message to stderr, prefixed for journald when JOURNAL_STREAM is set.
-LogSink stderrLog();
+// Records through core/log.h; call balloon::log::initLogging() first.
+LogSink projectLog();
 
 }  // namespace balloon::guest

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "linux_balloon.h"
+#include "log.h"
 #include "xenstore_client.h"
 
 namespace {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     if (!options) {
         return kExitUsage;
     }
+    balloon::log::initLogging(balloon::log::Severity::Info);
     struct sigaction action {};
     action.sa_handler = requestStop;
     sigemptyset(&action.sa_mask);
@@ -31,7 +33,7 @@ int main(int argc, char** argv) {
     try {
         const auto store = balloon::xen::XenStoreClient::open();
         LinuxBalloon backend(options->root);
-        return runCommand(*options, *store, backend, std::cout, std::cerr, stderrLog(),
+        return runCommand(*options, *store, backend, std::cout, std::cerr, projectLog(),
                           stopRequested);
     } catch (const std::exception& e) {
         std::cerr << "balloon-guest: " << e.what()

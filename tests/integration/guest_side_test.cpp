@@ -1,0 +1,217 @@
+// The guest side against the real xenstored: balloon-guest publishes its report into a domain
+// home laid out as xl does, dom0 decodes it, the balloon(4) controls read max from Xenstore, and
+// an unprivileged domU (over the ring) may write the report key itself.
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include "cli.h"
+#include "controls.h"
+#include "domain_tree.h"
+#include "guest_daemon.h"
+#include "guest_fixture.h"
+#include "guest_ring_client.h"
+#include "linux_balloon.h"
+#include "real_xenstore_fixture.h"
+#include "stats_codec.h"
+
+namespace balloon::guest {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+constexpr DomId kGuest = 5;
+const std::string kHome = "/local/domain/5";
+
+class GuestSide : public harness::RealXenstore {
+protected:
+    void SetUp() override {
+        RealXenstore::SetUp();
+        harness::createDomainHome(xs(), kGuest, mib(1000), mib(2048));
+        tree_.linuxGuest(1024000, 600000, 1024000, 1024000);
+    }
+
+    DecodeResult publishedReport() {
+        const auto text = xs().read(kHome + "/data/balloon-report");
+        return text ? decodeReport(*text) : DecodeResult{std::nullopt, "no report"};
+    }
+
+    DaemonOptions options() const {
+        DaemonOptions o;
+        o.root = tree_.root();
+        return o;
+    }
+
+    testing::FixtureTree tree_;
+    LinuxBalloon backend_{tree_.root()};
+    SettingsStore settings_{tree_.root()};
+    std::vector<std::string> log_;
+    LogSink sink_ = [this](Severity, std::string_view m) { log_.emplace_back(m); };
+};
+
+TEST_F(GuestSide, PublishesAReportThatDom0Decodes) {
+    ReportPublisher publisher(xs(), kHome);
+    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    daemon.start();
+    daemon.step(Clock::now(), 1764200000);
+
+    const DecodeResult report = publishedReport();
+    ASSERT_TRUE(report) << report.error;
+    EXPECT_EQ(report.report->sequence, 1u);
+    EXPECT_EQ(report.report->timestamp, 1764200000u);
+    EXPECT_EQ(report.report->total, KiB{1024000});
+    EXPECT_EQ(report.report->used, KiB{424000});
+    EXPECT_EQ(report.report->available, KiB{600000});
+    EXPECT_EQ(report.report->guestMin, KiB{45056});  // the safeguard: no min set
+    EXPECT_EQ(report.report->scrubsPages, true);
+    EXPECT_EQ(xs().read(kHome + "/data/meminfo_total"), "1024000");
+    EXPECT_EQ(xs().read(kHome + "/data/meminfo_free"), "600000");
+    EXPECT_TRUE(log_.empty());
+}
+
+TEST_F(GuestSide, ARestartedGuestSideContinuesTheSequence) {
+    ReportPublisher publisher(xs(), kHome);
+    {
+        GuestDaemon first(publisher, backend_, settings_, sink_, options());
+        first.start();
+        first.step(Clock::now(), 1);
+    }
+    GuestDaemon second(publisher, backend_, settings_, sink_, options());
+    second.start();
+    second.step(Clock::now(), 2);
+    const DecodeResult report = publishedReport();
+    ASSERT_TRUE(report) << report.error;
+    EXPECT_EQ(report.report->sequence, 2u);
+}
+
+TEST_F(GuestSide, PublishesTheAdminsMinAndRequestAtTheNextWake) {
+    ReportPublisher publisher(xs(), kHome);
+    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    daemon.start();
+    const auto t0 = Clock::now();
+    daemon.step(t0, 1);
+    BalloonControls controls(backend_, settings_,
+                             [&] { return publisher.readKiB("memory/static-max"); });
+    controls.setMin(mib(256));
+    controls.setTarget(mib(1500));
+    daemon.step(t0 + 10ms, 2);
+    EXPECT_EQ(daemon.lastReason(), PublishReason::Settings);
+    const DecodeResult report = publishedReport();
+    ASSERT_TRUE(report) << report.error;
+    EXPECT_EQ(report.report->guestMin, mib(256));
+    EXPECT_EQ(report.report->requestedTarget, mib(1500));
+}
+
+TEST_F(GuestSide, WarnsAtStartWhenTheKernelDoesNotScrubPages) {
+    tree_.write("/sys/devices/system/xen_memory/xen_memory0/scrub_pages", "0\n");
+    ReportPublisher publisher(xs(), kHome);
+    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    daemon.start();
+    ASSERT_EQ(log_.size(), 1u);
+    EXPECT_THAT(log_[0], HasSubstr("does not scrub pages"));
+    daemon.step(Clock::now(), 1);
+    EXPECT_EQ(publishedReport().report->scrubsPages, false);
+}
+
+TEST_F(GuestSide, TheRunningDaemonKeepsTheFloorWhenDom0TargetsBelowMin) {
+    settings_.save(GuestSettings{mib(512), std::nullopt});
+    auto client = connectAnother();
+    ReportPublisher publisher(*client, kHome);
+    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    daemon.start();
+    std::atomic<bool> stop{false};
+    std::thread loop([&] { daemon.run(stop); });
+
+    // dom0 asks for 300 MiB; the kernel would follow it into its target.
+    xs().write(kHome + "/memory/target", "307200");
+    tree_.setBalloon(1024000, 307200);
+    const auto deadline = Clock::now() + 10s;
+    while (tree_.read("/sys/devices/system/xen_memory/xen_memory0/target_kb") != "524288\n" &&
+           Clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);
+    }
+    stop = true;
+    xs().write(kHome + "/memory/target", "307201");  // wakes the loop to see stop
+    loop.join();
+    EXPECT_EQ(tree_.read("/sys/devices/system/xen_memory/xen_memory0/target_kb"), "524288\n");
+    EXPECT_THAT(log_, ::testing::Contains(HasSubstr("raised the kernel's target to 524288 KiB")));
+    EXPECT_TRUE(publishedReport()) << publishedReport().error;
+}
+
+TEST_F(GuestSide, TheUnprivilegedGuestMayWriteItsReportKeys) {
+    harness::GuestRingClient guest(xenstored(), xs(), kGuest);
+    GuestReport r;
+    r.sequence = 1;
+    r.timestamp = 2;
+    r.total = KiB{1024000};
+    r.used = KiB{424000};
+    guest.write(std::string(kReportKey), encodeReport(r));
+    guest.write(std::string(kXenServerTotalKey), "1024000");
+    guest.write(std::string(kXenServerFreeKey), "600000");
+    const DecodeResult report = publishedReport();
+    ASSERT_TRUE(report) << report.error;
+    EXPECT_EQ(report.report->used, KiB{424000});
+    // ... and cannot forge dom0's side of the conversation.
+    EXPECT_EQ(harness::errnoOf([&] { guest.write("memory/target", "99999999"); }), EACCES);
+}
+
+// The binary itself: what an admin types in the guest, against the real xenstored.
+class GuestBinary : public GuestSide {
+protected:
+    // Runs balloon-guest with args; returns the exit code and fills output (stdout + stderr).
+    int run(const std::string& args, std::string& output) {
+        const std::string command = "XENSTORED_PATH='" + xenstored().socketPath().string() +
+                                    "' '" BALLOON_GUEST_BINARY "' --root '" +
+                                    tree_.root().string() + "' --domain-path " + kHome + " " +
+                                    args + " 2>&1";
+        FILE* pipe = ::popen(command.c_str(), "r");
+        if (pipe == nullptr) {
+            return -1;
+        }
+        std::array<char, 512> buf{};
+        while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) {
+            output += buf.data();
+        }
+        const int status = ::pclose(pipe);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+};
+
+TEST_F(GuestBinary, StatusReadsLikeSysctlWithMaxFromXenstore) {
+    std::string out;
+    ASSERT_EQ(run("status", out), kExitOk) << out;
+    EXPECT_THAT(out, HasSubstr("balloon.current = 1024000\n"));
+    EXPECT_THAT(out, HasSubstr("balloon.min = 45056\n"));
+    EXPECT_THAT(out, HasSubstr("balloon.max = 2097152\n"));
+    EXPECT_THAT(out, HasSubstr("balloon.target = 1024000\n"));
+}
+
+TEST_F(GuestBinary, RefusesATargetAboveMaxWithEpermAndExitCode1) {
+    std::string out;
+    EXPECT_EQ(run("set target 2097153", out), kExitRefused);
+    EXPECT_THAT(out, HasSubstr("above max 2097152 KiB (Operation not permitted)"));
+    out.clear();
+    EXPECT_EQ(run("set min 1000", out), kExitRefused);
+    EXPECT_THAT(out, HasSubstr("below the guest's safeguard"));
+    out.clear();
+    EXPECT_EQ(run("set target 2097152", out), kExitOk) << out;
+    EXPECT_EQ(tree_.read("/var/lib/balloon-guest/state"), "target=2097152\n");
+}
+
+TEST_F(GuestBinary, UsageErrorsExitWith2) {
+    std::string out;
+    EXPECT_EQ(run("set target lots", out), kExitUsage);
+    EXPECT_THAT(out, HasSubstr("usage: balloon-guest"));
+}
+
+}  // namespace
+}  // namespace balloon::guest
