@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "error.h"
+#include "private_paths.h"
 #include "size.h"
 
 namespace balloon::daemon {
@@ -50,6 +51,8 @@ std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome
                 continue;
             }
             txn.write(path, std::to_string(w->actuation.target.count()));
+            txn.write(lastChangePath(w->record->domid),
+                      w->record->uuid + " " + std::to_string(unixSeconds()));
             written.push_back(w->record->domid);
         }
     });

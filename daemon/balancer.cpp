@@ -10,9 +10,6 @@
 namespace balloon::daemon {
 namespace {
 
-constexpr std::string_view kPrivatePath = "/balloond";
-constexpr std::string_view kPinsPath = "/balloond/pins";
-
 ReportLimits reportLimitsOf(const Config& config) {
     return ReportLimits{static_cast<double>(config.limits.reportsPerSecond),
                         config.intervals.reportStaleAfter};
@@ -23,12 +20,6 @@ ConvergenceConfig convergenceConfigOf(const Config& config) {
     c.stuckAfter = config.intervals.stuckAfter;
     c.uncooperativeAfter = config.intervals.uncooperativeAfter;
     return c;
-}
-
-std::int64_t unixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 }  // namespace
@@ -65,9 +56,9 @@ DomainRecord& Balancer::require(DomId domid) {
 
 void Balancer::start(TimePoint now) {
     // balloond's own area: readable and writable by dom0 only.
-    xs_.mkdir(kPrivatePath);
+    xs_.mkdir(kPrivateRoot);
     const xen::Permission dom0Only[] = {{kDom0, xen::Permission::Access::None}};
-    xs_.setPermissions(kPrivatePath, dom0Only);
+    xs_.setPermissions(kPrivateRoot, dom0Only);
     for (const std::string& problem : reservations_.load()) {
         BLOG(warning) << problem;
     }
@@ -81,21 +72,20 @@ void Balancer::reconfigure(Config config) {
 }
 
 void Balancer::loadPins(DomainRecord& record) {
-    const auto stored = xs_.read(std::string(kPinsPath) + "/" + std::to_string(record.domid));
+    const auto stored = xs_.read(pinPath(record.domid));
     // A pin belongs to the domain (its uuid), not to a domid a new domain may reuse.
     record.pinned = stored && *stored == record.uuid;
 }
 
 void Balancer::persistPin(const DomainRecord& record) {
-    const std::string path = std::string(kPinsPath) + "/" + std::to_string(record.domid);
     if (record.pinned) {
-        xs_.write(path, record.uuid);
+        xs_.write(pinPath(record.domid), record.uuid);
     } else {
-        xs_.remove(path);
+        xs_.remove(pinPath(record.domid));
     }
 }
 
-void Balancer::onMemoryChanged(DomainRecord& record) {
+void Balancer::onMemoryChanged(DomainRecord& record, TimePoint now) {
     const KiB before = record.target;
     if (!registry_.reloadMemoryKeys(record)) {
         return;
@@ -103,7 +93,7 @@ void Balancer::onMemoryChanged(DomainRecord& record) {
     // A target balloond did not write (xl mem-set, another tool) is an admin's decision.
     if (record.target != before && record.lastWrittenTarget != record.target && !record.pinned) {
         record.pinned = true;
-        record.lastTargetChange = Clock::now();
+        record.lastTargetChange = now;
         persistPin(record);
         BLOG(notice) << logattr::domid(record.domid) << logattr::kib("target", record.target)
                      << "target changed outside balloond (xl mem-set?): pinned there; "
@@ -130,7 +120,7 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
             event.path.starts_with(base + "/data/")) {
             reportsChanged = reports_.onChange(*record, now) || reportsChanged;
         } else if (event.path.starts_with(base + "/memory/")) {
-            onMemoryChanged(*record);
+            onMemoryChanged(*record, now);
         }
     }
     if (domainsChanged) {
@@ -231,7 +221,7 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
         reports_.onSample(record, now);
     }
     observeConvergence(now);
-    reservations_.expire(unixNow(), [this](const Reservation& r) {
+    reservations_.expire(unixSeconds(), [this](const Reservation& r) {
         const DomainRecord* record = registry_.find(*r.domid);
         return record != nullptr && record->actual + mib(2) >= r.amount;
     });
@@ -251,6 +241,7 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
         stats_.targetWrites += summary.applied.shrunk.size() + summary.applied.grown.size();
         logWrites(plan, summary.applied);
     }
+    lastPlan_ = plan;
     return summary;
 }
 
@@ -264,7 +255,7 @@ void Balancer::logWrites(const Plan& plan, const ApplyOutcome& applied) {
             }
             // A grow may be partial (the rest waits for free memory): log what was written.
             BLOG(info) << logattr::domid(domid) << logattr::kib("target", record->target)
-                       << formatSize(d->oldTarget) << " -> " << formatSize(record->target) << ": "
+                       << formatSizeHuman(d->oldTarget) << " -> " << formatSizeHuman(record->target) << ": "
                        << policy::explain(*d);
         }
     }

@@ -62,6 +62,8 @@ public:
     [[nodiscard]] std::uint64_t reportReads() const { return reports_.reads(); }
     [[nodiscard]] std::uint64_t reportsRejected() const { return reports_.rejected(); }
     [[nodiscard]] KiB lastHostFree() const { return lastHostFree_; }
+    // The plan of the last round (nullptr before the first): reasons for the CLI and the view.
+    [[nodiscard]] const Plan* lastPlan() const { return lastPlan_ ? &*lastPlan_ : nullptr; }
     [[nodiscard]] KiB lastHostTotal() const { return lastHostTotal_; }
 
     // Throws balloon::Error(NoSuchDomain) naming the domain and what to do.
@@ -71,7 +73,7 @@ private:
     HostSnapshot snapshot(TimePoint now);
     void observeConvergence(TimePoint now);
     void markUncooperative(DomainRecord& record, bool uncooperative);
-    void onMemoryChanged(DomainRecord& record);
+    void onMemoryChanged(DomainRecord& record, TimePoint now);
     void logWrites(const Plan& plan, const ApplyOutcome& applied);
     void persistPin(const DomainRecord& record);
     void loadPins(DomainRecord& record);
@@ -87,6 +89,7 @@ private:
     log::RateLimitedLog guestLog_;
     BalancerStats stats_;
     KiB lastHostFree_;
+    std::optional<Plan> lastPlan_;
     KiB lastHostTotal_;
 };
 

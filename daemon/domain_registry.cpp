@@ -1,8 +1,11 @@
 #include "domain_registry.h"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <set>
 
+#include "private_paths.h"
 #include "stats_codec.h"
 
 namespace balloon::daemon {
@@ -105,6 +108,7 @@ std::optional<DomainRecord> DomainRegistry::load(const xen::DomainInfo& info) {
     record.uuid = uuidFromVmPath(xs_.read(path + "/vm"));
     record.type = parseType(xs_.read("/libxl/" + std::to_string(info.domid) + "/type"), info.hvm);
     record.generation = nextGeneration_++;
+    record.lastTargetChange = storedLastChange(record);
     record.convergence = ConvergenceTracker(convergence_);
     return record;
 }
@@ -130,6 +134,7 @@ void DomainRegistry::stopWatching(const DomainRecord& record) {
 DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentity) {
     Changes changes;
     std::set<DomId> alive;
+    now_ = now;
     for (const xen::DomainInfo& info : hv_.domains()) {
         if (info.dying) {
             continue;
@@ -152,7 +157,6 @@ DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentit
             if (!record) {
                 continue;
             }
-            record->lastTargetChange = now;  // a fresh start leaves existing targets alone
             it = records_.emplace(info.domid, std::move(*record)).first;
             startWatching(it->second);
             changes.added.push_back(info.domid);
@@ -166,10 +170,39 @@ DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentit
             continue;
         }
         stopWatching(it->second);
+        forget(it->first);
         changes.removed.push_back(it->first);
         it = records_.erase(it);
     }
     return changes;
+}
+
+std::optional<TimePoint> DomainRegistry::storedLastChange(const DomainRecord& record) {
+    // "<uuid> <unix seconds>", written with every target change: the hold time survives a
+    // restart, so a restarted balloond does not redo what it was holding back.
+    const auto stored = xs_.read(lastChangePath(record.domid));
+    if (!stored || !stored->starts_with(record.uuid + " ")) {
+        return std::nullopt;
+    }
+    std::int64_t then = 0;
+    const std::string_view seconds = std::string_view(*stored).substr(record.uuid.size() + 1);
+    if (std::from_chars(seconds.data(), seconds.data() + seconds.size(), then).ec != std::errc{}) {
+        return std::nullopt;
+    }
+    const std::int64_t ago = std::max<std::int64_t>(0, unixSeconds() - then);
+    return now_ - std::chrono::seconds(ago);
+}
+
+void DomainRegistry::forget(DomId domid) {
+    // What balloond kept about a domain that is gone; a new domain with its id starts afresh.
+    xs_.remove(lastChangePath(domid));
+    xs_.remove(pinPath(domid));
+}
+
+std::int64_t unixSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 bool DomainRegistry::reloadMemoryKeys(DomainRecord& record) {

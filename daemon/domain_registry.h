@@ -46,6 +46,8 @@ public:
 
 private:
     std::optional<DomainRecord> load(const xen::DomainInfo& info);
+    std::optional<TimePoint> storedLastChange(const DomainRecord& record);
+    void forget(DomId domid);
     void startWatching(const DomainRecord& record);
     void stopWatching(const DomainRecord& record);
 
@@ -54,7 +56,11 @@ private:
     ConvergenceConfig convergence_;
     std::map<DomId, DomainRecord> records_;
     std::uint64_t nextGeneration_ = 1;
+    TimePoint now_{};
 };
+
+// Wall-clock seconds: what survives a restart (the monotonic clock does not).
+std::int64_t unixSeconds();
 
 // Strict reading of a toolstack-written KiB value ("524288"); nullopt for anything else.
 std::optional<KiB> parseKiBValue(const std::optional<std::string>& text);

@@ -12,6 +12,7 @@
 #include "event_loop.h"
 #include "log.h"
 #include "options.h"
+#include "sandbox_mode.h"
 #include "xenctrl_hypervisor.h"
 #include "xenstore_client.h"
 
@@ -36,11 +37,14 @@ int main(int argc, char** argv) {
         const daemon::Options options = daemon::parseOptions(argc, argv);
         log::initLogging(options.logLevel);
         const Config config = loadConfigOrDefaults(options.configPath);
+        const auto reload = [&] { return loadConfigOrDefaults(options.configPath); };
+        if (options.sandboxScenario) {
+            return daemon::runSandbox(options, config, reload);
+        }
         auto hypervisor = xen::XenctrlHypervisor::open();
         auto xenstore = xen::XenStoreClient::open();
         daemon::EventLoop loop;
-        daemon::Daemon service(loop, *xenstore, *hypervisor, config,
-                               [&] { return loadConfigOrDefaults(options.configPath); });
+        daemon::Daemon service(loop, *xenstore, *hypervisor, config, reload);
         service.start();
         // The D-Bus API, on the daemon's own loop: the system bus unless told otherwise.
         // TODO(lead): pass the configured [dbus] admin-group once Config has it (root only now).

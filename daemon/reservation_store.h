@@ -9,11 +9,10 @@
 #include <vector>
 
 #include "model.h"
+#include "private_paths.h"
 #include "xenstore_port.h"
 
 namespace balloon::daemon {
-
-inline constexpr std::string_view kReservationsPath = "/balloond/reservations";
 
 struct StoredReservation {
     Reservation reservation;

@@ -62,6 +62,22 @@ void SimToolstack::writeDom0(KiB target, KiB staticMax) {
     });
 }
 
+namespace {
+
+const char* typeName(DomainType type) {
+    switch (type) {
+        case DomainType::Pv:
+            return "pv";
+        case DomainType::Pvh:
+            return "pvh";
+        case DomainType::Hvm:
+            return "hvm";
+    }
+    return "pv";
+}
+
+}  // namespace
+
 void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
     const std::string dom = home(domid);
     const std::string vm = "/vm/" + uuidFor(domid, spec.name);
@@ -81,6 +97,8 @@ void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
         t.write(dom + "/name", spec.name);
         t.write(dom + "/domid", std::to_string(domid));
         t.write(dom + "/vm", vm);
+        // libxl's own record of the domain's type (dom0-only): how PVH is told from HVM.
+        t.write("/libxl/" + std::to_string(domid) + "/type", typeName(spec.type));
         t.mkdir(dom + "/memory");
         t.setPermissions(dom + "/memory", readOnly);
         t.write(dom + "/memory/static-max", decimal(spec.maxmem));
@@ -125,6 +143,7 @@ void SimToolstack::domainDestroyed(DomId domid) {
     targets_.erase(domid);
     xs_.releaseDomain(domid);
     xs_.remove(home(domid));
+    xs_.remove("/libxl/" + std::to_string(domid));
     domainPaths_.erase(domid);
     if (auto it = vmPaths_.find(domid); it != vmPaths_.end()) {
         xs_.remove(it->second);

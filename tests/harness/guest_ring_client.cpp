@@ -58,8 +58,8 @@ std::system_error setupError(const std::string& what) {
 
 }  // namespace
 
-GuestRingClient::GuestRingClient(XenstoredProcess& xenstored, xen::XenStoreClient& privileged,
-                                 DomId domid)
+GuestRingClient::GuestRingClient(sandbox::XenstoredProcess& xenstored,
+                                 xen::XenStoreClient& privileged, DomId domid)
     : xenstored_(xenstored), domid_(domid) {
     const std::string pagePath = xenstored.ringPagePath(domid).string();
     {

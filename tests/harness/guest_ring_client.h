@@ -23,8 +23,9 @@ class GuestRingClient {
 public:
     // Creates the domain's ring page and notification FIFO in the run dir, then introduces the
     // domain through the privileged client (firing @introduceDomain). The domain is not released
-    // on destruction: the test decides (releaseDomain, or XenstoredProcess::setDying).
-    GuestRingClient(XenstoredProcess& xenstored, xen::XenStoreClient& privileged, DomId domid);
+    // on destruction: the test decides (releaseDomain, or sandbox::XenstoredProcess::setDying).
+    GuestRingClient(sandbox::XenstoredProcess& xenstored, xen::XenStoreClient& privileged,
+                    DomId domid);
     ~GuestRingClient();
     GuestRingClient(const GuestRingClient&) = delete;
     GuestRingClient& operator=(const GuestRingClient&) = delete;
@@ -54,7 +55,7 @@ private:
     void waitForXenstored(std::chrono::steady_clock::time_point deadline,
                           std::string_view operation, std::string_view path);
 
-    XenstoredProcess& xenstored_;
+    sandbox::XenstoredProcess& xenstored_;
     DomId domid_;
     xenstore_domain_interface* ring_ = nullptr;
     OwnedFd notify_;

@@ -17,14 +17,14 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
-    XenstoredProcess& xenstored() { return *process_; }
+    sandbox::XenstoredProcess& xenstored() { return *process_; }
     // The privileged (dom0) client every test starts with.
     xen::XenStoreClient& xs() { return *client_; }
     // Another privileged connection, e.g. the "other writer" in a conflict.
     std::unique_ptr<xen::XenStoreClient> connectAnother();
 
 private:
-    std::optional<XenstoredProcess> process_;
+    std::optional<sandbox::XenstoredProcess> process_;
     std::unique_ptr<xen::XenStoreClient> client_;
 };
 

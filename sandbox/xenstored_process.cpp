@@ -24,7 +24,7 @@
 
 extern char** environ;
 
-namespace balloon::harness {
+namespace balloon::sandbox {
 
 namespace {
 
@@ -79,8 +79,11 @@ XenstoredProcess::XenstoredProcess(XenstoredOptions options) : options_(std::mov
         options_.xenstored = fromEnvOr("BALLOON_XENSTORED", BALLOON_XENSTORED);
     }
     if (options_.interposer.empty()) {
-        options_.interposer =
-            fromEnvOr("BALLOON_XENSTORED_INTERPOSER", BALLOON_XENSTORED_INTERPOSER);
+        // The copy next to this build when there is one, else the installed one.
+        const bool built = std::filesystem::exists(BALLOON_XENSTORED_INTERPOSER);
+        options_.interposer = fromEnvOr(
+            "BALLOON_XENSTORED_INTERPOSER",
+            built ? BALLOON_XENSTORED_INTERPOSER : BALLOON_XENSTORED_INTERPOSER_INSTALLED);
     }
     if (options_.parentDir.empty()) {
         options_.parentDir = fromEnvOr("TMPDIR", "/tmp");
@@ -276,4 +279,4 @@ std::string XenstoredProcess::diagnostics() const {
            readFile(runDir_ / "trace", kTraceTailBytes) + "---\n";
 }
 
-}  // namespace balloon::harness
+}  // namespace balloon::sandbox

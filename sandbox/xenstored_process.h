@@ -14,7 +14,7 @@
 #include "domid.h"
 #include "owned_fd.h"
 
-namespace balloon::harness {
+namespace balloon::sandbox {
 
 struct XenstoredOptions {
     // Default: $BALLOON_XENSTORED, else the meson option `xenstored`.
@@ -78,4 +78,4 @@ private:
     OwnedFd pidFd_;
 };
 
-}  // namespace balloon::harness
+}  // namespace balloon::sandbox

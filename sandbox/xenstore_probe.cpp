@@ -14,7 +14,7 @@ extern "C" {
 #include <xen/io/xs_wire.h>
 }
 
-namespace balloon::harness {
+namespace balloon::sandbox {
 
 namespace {
 
@@ -70,4 +70,4 @@ bool xenstoredAnswers(const std::filesystem::path& socket, std::chrono::millisec
     return reply.req_id == header.req_id && (reply.type == XS_READ || reply.type == XS_ERROR);
 }
 
-}  // namespace balloon::harness
+}  // namespace balloon::sandbox

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <filesystem>
 
-namespace balloon::harness {
+namespace balloon::sandbox {
 
 // True when a daemon on `socket` answered a read of "/" within the timeout.
 bool xenstoredAnswers(const std::filesystem::path& socket, std::chrono::milliseconds timeout);
 
-}  // namespace balloon::harness
+}  // namespace balloon::sandbox
