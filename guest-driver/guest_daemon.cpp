@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <stdexcept>
 #include <string>
 
 #include <poll.h>
@@ -63,7 +64,18 @@ void GuestDaemon::start() {
 }
 
 std::chrono::milliseconds GuestDaemon::step(Clock::time_point now, std::uint64_t wallSeconds) {
-    const GuestSettings settings = settingsStore_.load();
+    GuestSettings settings;
+    try {
+        settings = settingsStore_.load();
+        settingsErrorLogged_ = false;
+    } catch (const std::runtime_error& e) {
+        // A damaged state file must not silence the reports: keep the last good settings.
+        if (!settingsErrorLogged_) {
+            log_(Severity::Error, e.what());
+            settingsErrorLogged_ = true;
+        }
+        settings = lastSettings_.value_or(GuestSettings{});
+    }
     const KernelStats stats = readKernelStats(options_.root);
     const KiB effectiveMin = settings.min.value_or(backend_.safeguard());
     floor_.check(now, backend_, effectiveMin);

@@ -58,6 +58,7 @@ private:
     FloorEnforcer floor_;
 
     bool watching_ = false;
+    bool settingsErrorLogged_ = false;
     std::optional<bool> scrubsPages_;
     std::uint64_t sequence_ = 0;
     std::uint64_t published_ = 0;

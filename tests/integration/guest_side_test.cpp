@@ -111,6 +111,16 @@ TEST_F(GuestSide, PublishesTheAdminsMinAndRequestAtTheNextWake) {
     EXPECT_EQ(report.report->requestedTarget, mib(1500));
 }
 
+TEST_F(GuestSide, ADamagedStateFileIsReportedButDoesNotStopTheReports) {
+    tree_.write("/var/lib/balloon-guest/state", "min=lots\n");
+    ReportPublisher publisher(xs(), kHome);
+    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    daemon.start();
+    daemon.step(Clock::now(), 1);
+    EXPECT_TRUE(publishedReport()) << publishedReport().error;
+    EXPECT_THAT(log_, ::testing::Contains(HasSubstr("/var/lib/balloon-guest/state")));
+}
+
 TEST_F(GuestSide, WarnsAtStartWhenTheKernelDoesNotScrubPages) {
     tree_.write("/sys/devices/system/xen_memory/xen_memory0/scrub_pages", "0\n");
     ReportPublisher publisher(xs(), kHome);
