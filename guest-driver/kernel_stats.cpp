@@ -142,7 +142,8 @@ std::optional<std::uint32_t> parsePressure(std::string_view text) {
             throw std::runtime_error(std::string(kFile) + ": avg10 is not NN.NN in " +
                                      quoteUntrusted(line, 48));
         }
-        const auto hundredths = static_cast<std::uint64_t>((tens - '0') * 10 + (ones - '0'));
+        const std::uint64_t hundredths =
+            static_cast<std::uint64_t>(tens - '0') * 10 + static_cast<std::uint64_t>(ones - '0');
         const std::uint64_t total = whole * 100 + hundredths;
         if (whole > 100 || total > kMaxPsi) {
             throw std::runtime_error(std::string(kFile) + ": avg10 above 100% in " +
