@@ -30,7 +30,6 @@ using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
 constexpr DomId kGuest = 5;
-const std::string kHome = "/local/domain/5";
 
 class GuestSide : public harness::RealXenstore {
 protected:
@@ -41,7 +40,7 @@ protected:
     }
 
     DecodeResult publishedReport() {
-        const auto text = xs().read(kHome + "/data/balloon-report");
+        const auto text = xs().read(home_ + "/data/balloon-report");
         return text ? decodeReport(*text) : DecodeResult{std::nullopt, "no report"};
     }
 
@@ -51,6 +50,7 @@ protected:
         return o;
     }
 
+    const std::string home_ = "/local/domain/5";
     testing::FixtureTree tree_;
     LinuxBalloon backend_{tree_.root()};
     SettingsStore settings_{tree_.root()};
@@ -59,7 +59,7 @@ protected:
 };
 
 TEST_F(GuestSide, PublishesAReportThatDom0Decodes) {
-    ReportPublisher publisher(xs(), kHome);
+    ReportPublisher publisher(xs(), home_);
     GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
     daemon.start();
     daemon.step(Clock::now(), 1764200000);
@@ -73,13 +73,13 @@ TEST_F(GuestSide, PublishesAReportThatDom0Decodes) {
     EXPECT_EQ(report.report->available, KiB{600000});
     EXPECT_EQ(report.report->guestMin, KiB{45056});  // the safeguard: no min set
     EXPECT_EQ(report.report->scrubsPages, true);
-    EXPECT_EQ(xs().read(kHome + "/data/meminfo_total"), "1024000");
-    EXPECT_EQ(xs().read(kHome + "/data/meminfo_free"), "600000");
+    EXPECT_EQ(xs().read(home_ + "/data/meminfo_total"), "1024000");
+    EXPECT_EQ(xs().read(home_ + "/data/meminfo_free"), "600000");
     EXPECT_TRUE(log_.empty());
 }
 
 TEST_F(GuestSide, ARestartedGuestSideContinuesTheSequence) {
-    ReportPublisher publisher(xs(), kHome);
+    ReportPublisher publisher(xs(), home_);
     {
         GuestDaemon first(publisher, backend_, settings_, sink_, options());
         first.start();
@@ -94,7 +94,7 @@ TEST_F(GuestSide, ARestartedGuestSideContinuesTheSequence) {
 }
 
 TEST_F(GuestSide, PublishesTheAdminsMinAndRequestAtTheNextWake) {
-    ReportPublisher publisher(xs(), kHome);
+    ReportPublisher publisher(xs(), home_);
     GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
     daemon.start();
     const auto t0 = Clock::now();
@@ -113,7 +113,7 @@ TEST_F(GuestSide, PublishesTheAdminsMinAndRequestAtTheNextWake) {
 
 TEST_F(GuestSide, ADamagedStateFileIsReportedButDoesNotStopTheReports) {
     tree_.write("/var/lib/balloon-guest/state", "min=lots\n");
-    ReportPublisher publisher(xs(), kHome);
+    ReportPublisher publisher(xs(), home_);
     GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
     daemon.start();
     daemon.step(Clock::now(), 1);
@@ -123,7 +123,7 @@ TEST_F(GuestSide, ADamagedStateFileIsReportedButDoesNotStopTheReports) {
 
 TEST_F(GuestSide, WarnsAtStartWhenTheKernelDoesNotScrubPages) {
     tree_.write("/sys/devices/system/xen_memory/xen_memory0/scrub_pages", "0\n");
-    ReportPublisher publisher(xs(), kHome);
+    ReportPublisher publisher(xs(), home_);
     GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
     daemon.start();
     ASSERT_EQ(log_.size(), 1u);
@@ -135,14 +135,14 @@ TEST_F(GuestSide, WarnsAtStartWhenTheKernelDoesNotScrubPages) {
 TEST_F(GuestSide, TheRunningDaemonKeepsTheFloorWhenDom0TargetsBelowMin) {
     settings_.save(GuestSettings{mib(512), std::nullopt});
     auto client = connectAnother();
-    ReportPublisher publisher(*client, kHome);
+    ReportPublisher publisher(*client, home_);
     GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
     daemon.start();
     std::atomic<bool> stop{false};
     std::thread loop([&] { daemon.run(stop); });
 
     // dom0 asks for 300 MiB; the kernel would follow it into its target.
-    xs().write(kHome + "/memory/target", "307200");
+    xs().write(home_ + "/memory/target", "307200");
     tree_.setBalloon(1024000, 307200);
     const auto deadline = Clock::now() + 10s;
     while (tree_.read("/sys/devices/system/xen_memory/xen_memory0/target_kb") != "524288\n" &&
@@ -150,7 +150,7 @@ TEST_F(GuestSide, TheRunningDaemonKeepsTheFloorWhenDom0TargetsBelowMin) {
         std::this_thread::sleep_for(10ms);
     }
     stop = true;
-    xs().write(kHome + "/memory/target", "307201");  // wakes the loop to see stop
+    xs().write(home_ + "/memory/target", "307201");  // wakes the loop to see stop
     loop.join();
     EXPECT_EQ(tree_.read("/sys/devices/system/xen_memory/xen_memory0/target_kb"), "524288\n");
     EXPECT_THAT(log_, ::testing::Contains(HasSubstr("raised the kernel's target to 524288 KiB")));
@@ -181,7 +181,7 @@ protected:
     int run(const std::string& args, std::string& output) {
         const std::string command = "XENSTORED_PATH='" + xenstored().socketPath().string() +
                                     "' '" BALLOON_GUEST_BINARY "' --root '" +
-                                    tree_.root().string() + "' --domain-path " + kHome + " " +
+                                    tree_.root().string() + "' --domain-path " + home_ + " " +
                                     args + " 2>&1";
         FILE* pipe = ::popen(command.c_str(), "r");
         if (pipe == nullptr) {
