@@ -19,7 +19,9 @@ def count(builddir):
         entries = [json.loads(line) for line in f if line.strip()]
     for entry in entries:
         result = entry["result"]
-        xml = os.path.join(builddir, entry["name"] + ".xml")
+        # testlog.json names tests "project:suite / name"; the XML is named after the test.
+        name = entry["name"].split(" / ")[-1]
+        xml = os.path.join(builddir, name + ".xml")
         cases_failed = 0
         if os.path.exists(xml):
             for case in ET.parse(xml).getroot().iter("testcase"):
