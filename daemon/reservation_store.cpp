@@ -46,6 +46,10 @@ std::optional<StoredReservation> decodeReservation(const std::string& id, std::s
     if (!parseNumber(fields[0], amount) || !parseNumber(fields[1], r.expiresAtUnix)) {
         return std::nullopt;
     }
+    // Every reservation was a parsed size; more is damage, and would wrap total().
+    if (amount > kMaxSize.count()) {
+        return std::nullopt;
+    }
     r.reservation.amount = KiB{amount};
     if (fields[2] != "-") {
         unsigned domid = 0;

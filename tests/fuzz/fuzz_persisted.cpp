@@ -1,8 +1,8 @@
 // libFuzzer target: what balloond reads back from Xenstore at start: toolstack-written KiB values
 // (daemon/domain_registry.h parseKiBValue) and its own persisted reservations
 // (daemon/reservation_store.h decodeReservation), which survive restarts and could be damaged.
-// Accepted values must be canonical and bounded, and a decoded reservation must re-encode to
-// something that decodes to the same reservation.
+// Accepted values must be canonical and bounded, and a decoded reservation must be no larger than
+// any Reserve call can ask for and re-encode to something that decodes to the same reservation.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -11,6 +11,7 @@
 
 #include "domain_registry.h"
 #include "reservation_store.h"
+#include "size.h"
 #include "stats_codec.h"
 
 namespace {
@@ -34,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     if (const auto first = balloon::daemon::decodeReservation("r1", text)) {
+        // Every reservation was asked for as a size (at most kMaxSize); a larger one read back is
+        // damage, and would wrap the store's total.
+        if (first->reservation.amount > balloon::kMaxSize) {
+            __builtin_trap();
+        }
         const std::string encoded = balloon::daemon::encodeReservation(*first);
         const auto second = balloon::daemon::decodeReservation("r1", encoded);
         if (!second || !sameReservation(*first, *second)) {
