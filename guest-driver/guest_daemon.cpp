@@ -38,6 +38,9 @@ GuestDaemon::~GuestDaemon() {
         return;
     }
     try {
+        // Take what is queued first: unwatching with an event still queued leaked that event's
+        // text inside libxenstore under ASan.
+        publisher_.store().takeWatchEvents();
         publisher_.store().unwatch(publisher_.path(kTargetKey), kWatchToken);
     } catch (const std::exception& e) {
         log_(Severity::Warning, std::string("cannot remove the memory/target watch: ") + e.what());
