@@ -1,0 +1,23 @@
+// The whole comparison: every scenario of the set under every contender.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include "contender.h"
+#include "run.h"
+
+namespace balloon::compare {
+
+// The scenarios the comparison runs, in table order (issue 10 item 6): a steady mix, a burst,
+// many idle guests, an over-committed host, a new domain needing a reservation, a stuck guest.
+std::vector<std::filesystem::path> comparisonScenarios(const std::filesystem::path& dir);
+
+// Each scenario (loaded strictly; a bad file throws sim::ScenarioError) under each contender,
+// grouped by scenario.
+std::vector<RunResult> compareAll(std::span<const std::filesystem::path> scenarios,
+                                  std::span<const Contender> contenders = {},
+                                  const RunConfig& config = {});
+
+}  // namespace balloon::compare

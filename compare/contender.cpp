@@ -1,0 +1,40 @@
+#include "contender.h"
+
+#include "policy/policy.h"
+#include "qmemman_policy.h"
+
+namespace balloon::compare {
+namespace {
+
+Contender coreContender(std::string name, PolicyConfig config, PolicyKind kind) {
+    config.kind = kind;
+    return {std::move(name),
+            [config](const HostSnapshot& host) { return policy::decide(host, config); },
+            config.slush};
+}
+
+}  // namespace
+
+Contender demandContender(const PolicyConfig& config) {
+    return coreContender("demand", config, PolicyKind::Demand);
+}
+
+Contender proportionalContender(const PolicyConfig& config) {
+    return coreContender("proportional", config, PolicyKind::Proportional);
+}
+
+Contender qmemmanContender() {
+    const QmemmanConfig config;
+    return {"qmemman", [config](const HostSnapshot& host) { return planQmemman(host, config); },
+            config.xenFree};
+}
+
+Contender staticContender() {
+    return {"static", {}, PolicyConfig{}.slush};
+}
+
+std::vector<Contender> allContenders() {
+    return {demandContender(), proportionalContender(), qmemmanContender(), staticContender()};
+}
+
+}  // namespace balloon::compare

@@ -1,0 +1,165 @@
+#include "run.h"
+
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+#include "host_view.h"
+#include "simulation.h"
+
+namespace balloon::compare {
+namespace {
+
+// Plays the toolstack for the creates that may wait (`wait` in the scenario): like a toolstack
+// in front of squeezed or balloond, it reserves the domain's memory with the balancer, builds the
+// domain once the memory free beyond the slush covers it, and gives up at the deadline.
+class Toolstack {
+public:
+    // Takes the waiting creates out of the scenario: the simulation would build a domain the
+    // moment free memory covers it, leaving the host without its slush.
+    explicit Toolstack(sim::Scenario& scenario) {
+        std::erase_if(scenario.events, [&](const sim::ScenarioEvent& e) {
+            if (e.action != sim::EventAction::Create || e.wait.count() <= 0) {
+                return false;
+            }
+            const sim::GuestSpec* spec = sim::findDomain(scenario, e.domain);
+            waiting_.push_back({e.domain, spec != nullptr ? spec->memory : KiB{}, e.at, e.wait});
+            return true;
+        });
+    }
+
+    // Builds what can be built; returns how many creates gave up in this step.
+    std::uint64_t step(sim::Simulation& sim, KiB slush) {
+        std::uint64_t failed = 0;
+        std::erase_if(waiting_, [&](const Create& c) {
+            if (sim.now() < c.at) {
+                return false;
+            }
+            if (sim.host().hostInfo().freeKiB() >= c.memory + slush) {
+                try {
+                    sim.create(c.name);
+                    return true;
+                } catch (const xen::HypervisorError& e) {
+                    if (e.error() != ENOMEM) {
+                        throw;
+                    }
+                }
+            }
+            if (sim.now() >= c.at + c.wait) {
+                ++failed;
+                return true;
+            }
+            return false;
+        });
+        return failed;
+    }
+
+    // Reservations for the creates under way (not yet transferred: the domain does not exist).
+    [[nodiscard]] std::vector<Reservation> reservations(sim::SimTime now) const {
+        std::vector<Reservation> out;
+        for (const Create& c : waiting_) {
+            if (now >= c.at) {
+                out.push_back({"create-" + c.name, c.memory, std::nullopt});
+            }
+        }
+        return out;
+    }
+
+private:
+    struct Create {
+        std::string name;
+        KiB memory;
+        sim::SimTime at;
+        sim::Duration wait;
+    };
+    std::vector<Create> waiting_;
+};
+
+double mibOf(KiB amount) {
+    return static_cast<double>(amount.count()) / 1024.0;
+}
+
+// The figures taken at every step.
+class Meter {
+public:
+    explicit Meter(const RunConfig& config) : config_(config) {}
+
+    void observe(sim::Simulation& sim, sim::Duration dt) {
+        const double seconds = sim::toSeconds(dt);
+        const KiB free = sim.host().hostInfo().freeKiB();
+        KiB idle = free;
+        for (const sim::SimGuest* guest : sim.guests()) {
+            const GuestReport& truth = guest->truth();
+            const KiB available = truth.available.value_or(KiB{});
+            const double floor = static_cast<double>(truth.total.count()) * config_.availableFloor;
+            if (guest->underPressure() || static_cast<double>(available.count()) < floor) {
+                result_.pressureSeconds += seconds;
+            }
+            idle += truth.free.value_or(KiB{});  // unused: neither in use nor cache
+            std::uint64_t& kills = oomKills_[guest->spec().name];
+            kills = std::max(kills, guest->oomKills());
+        }
+        idleMiBSeconds_ += mibOf(idle) * seconds;
+        result_.seconds += seconds;
+        if (free < config_.slush) {
+            ++result_.slushBreaches;
+        }
+    }
+
+    RunResult& result() { return result_; }
+
+    RunResult finish() {
+        for (const auto& [name, kills] : oomKills_) {
+            result_.oomKills += kills;
+        }
+        result_.idleMiB = result_.seconds > 0 ? idleMiBSeconds_ / result_.seconds : 0;
+        return result_;
+    }
+
+private:
+    const RunConfig& config_;
+    RunResult result_;
+    double idleMiBSeconds_ = 0;
+    std::map<std::string, std::uint64_t> oomKills_;  // by name: a destroyed guest still counts
+};
+
+}  // namespace
+
+RunResult runScenario(const sim::Scenario& scenario, const Contender& contender,
+                      const RunConfig& config) {
+    sim::Scenario playing = scenario;
+    Toolstack toolstack(playing);
+    sim::Simulation sim(std::move(playing));
+    HostView view(sim);
+    Meter meter(config);
+    meter.result().scenario = scenario.name;
+    meter.result().policy = contender.name;
+
+    sim::SimTime lastRound{0};
+    while (sim.now() < scenario.duration) {
+        const sim::Duration dt = std::min(scenario.step, scenario.duration - sim.now());
+        sim.step(dt);
+        meter.result().createsFailed += toolstack.step(sim, contender.slush);
+        if (contender.plan && sim.now() - lastRound >= config.sampleInterval) {
+            lastRound = sim.now();
+            const KiB free = sim.host().hostInfo().freeKiB();
+            const Plan plan = contender.plan(view.snapshot(toolstack.reservations(sim.now())));
+            meter.result().targetChanges += view.apply(plan, free, contender.slush);
+        }
+        meter.observe(sim, dt);
+    }
+    if (config.traceDir) {
+        const auto path = *config.traceDir / (scenario.name + "-" + contender.name + ".csv");
+        std::ofstream out(path);
+        sim.trace().writeCsv(out);
+        if (!out) {
+            throw std::runtime_error("cannot write the trace " + path.string() +
+                                     ": check that the directory exists and is writable");
+        }
+    }
+    return meter.finish();
+}
+
+}  // namespace balloon::compare
