@@ -17,6 +17,7 @@ void Daemon::start() {
     loop_.watchFd(xs_.watchFd(), [this] { onXenstoreReadable(); });
     loop_.onSignal(SIGTERM, [this] {
         BLOG(notice) << "SIGTERM: stopping";
+        notifier_.stopping();
         loop_.stop();
     });
     loop_.onSignal(SIGINT, [this] { loop_.stop(); });
@@ -25,6 +26,22 @@ void Daemon::start() {
     lastRound_ = Clock::now();
     const auto interval = balancer_.config().intervals.sample;
     sampleTimer_ = loop_.addTimer(interval, interval, [this] { runRound(false); });
+    if (const auto watchdog = notifier_.watchdogInterval()) {
+        loop_.addTimer(*watchdog, *watchdog, [this] { notifier_.ping(); });
+    }
+    notifier_.ready(std::to_string(balancer_.registry().records().size()) +
+                    " domains; first round done");
+}
+
+void Daemon::reportStatus(const RoundSummary& summary) {
+    // STATUS= only when it changes: a balanced host sends systemd nothing.
+    std::string status = std::to_string(summary.domains) + " domains, " +
+                         std::to_string(balancer_.stats().rebalances) + " rebalances" +
+                         (summary.shortfall ? ", memory short" : "");
+    if (status != lastStatus_) {
+        notifier_.status(status);
+        lastStatus_ = std::move(status);
+    }
 }
 
 void Daemon::onXenstoreReadable() {
@@ -74,6 +91,7 @@ void Daemon::runRound(bool domainsChanged) {
         BLOG(error) << "hypervisor call failed: " << e.what() << "; retrying next sample";
         return;
     }
+    reportStatus(summary);
     if (observer_) {
         observer_(summary);
     }
@@ -89,6 +107,7 @@ RoundSummary Daemon::roundNow() {
 }
 
 void Daemon::reload() {
+    notifier_.reloading();
     try {
         Config next = reload_();
         const auto interval = next.intervals.sample;
@@ -99,6 +118,7 @@ void Daemon::reload() {
     } catch (const std::exception& e) {
         BLOG(error) << "SIGHUP: keeping the running configuration: " << e.what();
     }
+    notifier_.ready("configuration reloaded");
 }
 
 }  // namespace balloon::daemon

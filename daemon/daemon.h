@@ -10,6 +10,7 @@
 
 #include "balancer.h"
 #include "event_loop.h"
+#include "service_notify.h"
 
 namespace balloon::daemon {
 
@@ -39,6 +40,7 @@ private:
     void requestRound();
     void runRound(bool domainsChanged);
     void reload();
+    void reportStatus(const RoundSummary& summary);
 
     static constexpr std::chrono::milliseconds kMinRoundGap{100};
 
@@ -46,6 +48,8 @@ private:
     xen::XenStore& xs_;
     Balancer balancer_;
     ConfigLoader reload_;
+    ServiceNotifier notifier_;
+    std::string lastStatus_;
     std::function<void(const RoundSummary&)> observer_;
     EventLoop::TimerId sampleTimer_ = 0;
     std::optional<EventLoop::TimerId> soonTimer_;
