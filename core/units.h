@@ -21,7 +21,8 @@ public:
 
     [[nodiscard]] constexpr Rep count() const { return count_; }
 
-    constexpr auto operator<=>(const Quantity&) const = default;
+    // clang-tidy 14 sees a literal 0 in the synthesized comparison.
+    constexpr auto operator<=>(const Quantity&) const = default;  // NOLINT(modernize-use-nullptr)
 
     constexpr Quantity& operator+=(Quantity other) {
         count_ = other.count_ > kMax - count_ ? kMax : count_ + other.count_;
