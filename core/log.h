@@ -36,6 +36,7 @@ std::optional<Severity> parseSeverity(std::string_view text);
 int syslogPriority(Severity severity);
 
 // Spellings for BLOG(level), lower case like syslog's levels.
+// NOLINTBEGIN(readability-identifier-naming): they read as the macro's argument.
 namespace level {
 inline constexpr Severity debug = Severity::Debug;
 inline constexpr Severity info = Severity::Info;
@@ -43,6 +44,7 @@ inline constexpr Severity notice = Severity::Notice;
 inline constexpr Severity warning = Severity::Warning;
 inline constexpr Severity error = Severity::Error;
 }  // namespace level
+// NOLINTEND(readability-identifier-naming)
 
 enum class LogStyle {
     Plain,    // "<timestamp> <severity> ..."

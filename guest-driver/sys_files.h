@@ -11,7 +11,7 @@
 namespace balloon::guest {
 
 // These files are a few KiB at most; a larger one is refused rather than read without bound.
-inline constexpr std::size_t kMaxSysFileBytes = 64 * 1024;
+inline constexpr std::size_t kMaxSysFileBytes = std::size_t{64} * 1024;
 
 // root + an absolute system path ("/proc/meminfo").
 std::filesystem::path underRoot(const std::filesystem::path& root, std::string_view systemPath);

@@ -13,6 +13,10 @@ public:
     // (not in dom0, /dev/xen/privcmd missing, not root) instead of libxenctrl's own log lines.
     static std::unique_ptr<XenctrlHypervisor> open();
     ~XenctrlHypervisor() override;
+    XenctrlHypervisor(const XenctrlHypervisor&) = delete;
+    XenctrlHypervisor& operator=(const XenctrlHypervisor&) = delete;
+    XenctrlHypervisor(XenctrlHypervisor&&) = delete;
+    XenctrlHypervisor& operator=(XenctrlHypervisor&&) = delete;
 
     HostInfo hostInfo() override;
     std::vector<DomainInfo> domains() override;
