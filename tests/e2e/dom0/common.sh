@@ -1,0 +1,114 @@
+# Helpers for the e2e scenarios in dom0 (busybox sh). Sizes: xl takes MiB, Xenstore and the
+# guest's sysfs say KiB.
+
+now_ms() {
+    awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds; 1 on the deadline.
+wait_for() {
+    local deadline=$(( $(now_ms) + $1 * 1000 ))
+    shift
+    while ! "$@" >/dev/null 2>&1; do
+        [ "$(now_ms)" -lt "$deadline" ] || return 1
+        sleep 0.2
+    done
+}
+
+# fail SCENARIO WHY...: the verdict line; returns 1 so a scenario can `fail ... ; return`.
+fail() {
+    local s="$1"
+    shift
+    echo "E2E $s FAIL $*"
+    return 1
+}
+
+guest_log() {
+    echo "/var/log/xen/console/guest-$1.log"
+}
+
+domid_of() {
+    xl domid "$1" 2>/dev/null
+}
+
+# xl_mem NAME: the domain's allocation in MiB as `xl list` shows it.
+xl_mem() {
+    xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'
+}
+
+xs_target_kb() {
+    xenstore-read "/local/domain/$(domid_of "$1")/memory/target" 2>/dev/null
+}
+
+# guest_balloon NAME: the guest's last reported "target_kb=T current_kb=C".
+guest_balloon() {
+    grep -a 'GUEST balloon' "$(guest_log "$1")" 2>/dev/null | tail -n1 | tr -d '\r' |
+        sed 's/.*GUEST balloon //'
+}
+
+# guest_balloon_at NAME KIB: both the guest's balloon target and its reservation are KIB.
+guest_balloon_at() {
+    [ "$(guest_balloon "$1")" = "target_kb=$2 current_kb=$2" ]
+}
+
+guest_said() {
+    grep -aq "$2" "$(guest_log "$1")" 2>/dev/null
+}
+
+# domu_create NAME MEMORY_MIB MAXMEM_MIB ROLE: a PV domU on the e2e kernel and initramfs.
+domu_create() {
+    cat >"/tmp/$1.cfg" <<CFG
+name = "$1"
+type = "pv"
+kernel = "/e2e/vmlinux.gz"
+ramdisk = "/e2e/domu.cpio"
+extra = "console=hvc0 rdinit=/init loglevel=${E2E_GUEST_LOGLEVEL:-4} e2e_role=$4"
+memory = $2
+maxmem = $3
+vcpus = 1
+on_crash = "preserve"
+CFG
+    xl create "/tmp/$1.cfg" >"/tmp/$1.create.log" 2>&1
+}
+
+# domu_up NAME: created and its /init has spoken.
+domu_up() {
+    domu_create "$@" || { cat "/tmp/$1.create.log"; return 1; }
+    # About 10 s on an idle machine; far more while the host is compiling.
+    wait_for 180 guest_said "$1" 'GUEST up' || { echo "$1 did not boot in 180 s"; return 1; }
+    wait_for 10 guest_said "$1" 'GUEST balloon'
+}
+
+# No OOM kill in the guest's kernel log (the kernel logs to the console, which xenconsoled keeps).
+guest_no_oom() {
+    ! grep -aqiE 'out of memory|oom-kill|invoked oom-killer' "$(guest_log "$1")"
+}
+
+cleanup_domus() {
+    local name
+    for name in $(xl list 2>/dev/null | awk 'NR > 2 { print $1 }'); do
+        xl destroy "$name" >/dev/null 2>&1
+    done
+}
+
+# dump_logs CONTEXT: what a failure needs, each line prefixed E2E-LOG so the host can pick it.
+dump_logs() {
+    {
+        echo "== $1: xl list"
+        xl list 2>&1
+        echo "== xl info (memory)"
+        xl info 2>&1 | grep -E 'total_memory|free_memory'
+        for f in /var/log/xen/console/*.log; do
+            [ -f "$f" ] || continue
+            echo "== $f (last 40 lines)"
+            tail -n 40 "$f" | tr -d '\r'
+        done
+        for f in /tmp/*.create.log /var/log/balloond.log /var/log/xen/xen-init-dom0.log; do
+            [ -f "$f" ] || continue
+            echo "== $f (last 60 lines)"
+            tail -n 60 "$f"
+        done
+        echo "== xl dmesg (last 20 lines)"
+        xl dmesg 2>&1 | tail -n 20
+    } 2>&1 | sed 's/^/E2E-LOG /'
+}
