@@ -2,7 +2,8 @@
 // handed out tier by tier, so a short host takes memory back in the reverse order:
 //   1. urgent: all of demand + headroom of guests under pressure, and the current target of
 //      guests without fresh statistics (never squeezed on a guess);
-//   2. active: demand, plus the untaxed part (1 - idleTax) of idle memory;
+//   2. active: demand, plus the untaxed part (1 - idleTax) of idle memory and at least a
+//      thrash reserve of an eighth of demand;
 //   3. idle: the rest of demand + headroom, and what the guest requested;
 //   4. surplus: up to the ceiling (not for guests without statistics).
 // Within the tier that does not fit, memory is shared by weight.
@@ -26,6 +27,10 @@ constexpr double kPressureThreshold = 0.1;
 constexpr double kPressureRaise = 0.25;
 // Without MemAvailable, half of the page cache is taken as reclaimable.
 constexpr double kCacheReclaimable = 0.5;
+
+// Share of demand kept as MemAvailable in the active tier, out of reach of the idle tax: an
+// eighth of demand is a ninth of MemTotal, just above the tenth where Linux starts to thrash.
+constexpr double kThrashReserve = 0.125;
 
 constexpr std::size_t kTiers = 4;
 
@@ -65,7 +70,10 @@ Levels levelsOf(Slot& s, const PolicyConfig& config) {
     if (dom.guestRequested) {
         want = max(want, clamp(*dom.guestRequested, s.floor, s.ceiling));
     }
-    const KiB untaxed = active + scale(want - active, 1.0 - config.idleTax);
+    // The tax never takes a guest below its thrash reserve: with MemAvailable under a tenth of
+    // MemTotal, Linux reclaims its working set and the guest stalls.
+    const KiB reserve = min(want, active + scale(est.demand, kThrashReserve));
+    const KiB untaxed = max(active + scale(want - active, 1.0 - config.idleTax), reserve);
     l[1] = est.underPressure ? want : s.floor;
     l[2] = max(l[1], untaxed);
     l[3] = max(l[2], want);
@@ -83,11 +91,22 @@ DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& con
     }
     const double swap =
         ratio(report.swapInPages, kSwapFullPages) + ratio(report.swapOutPages, kSwapFullPages);
-    const double psi = report.psiSomeAvg10 ? *report.psiSomeAvg10 * (1.0 / kPsiFull) : 0.0;
-    est.pressure =
-        std::clamp(std::max({psi, swap, ratio(report.majorFaults, kFaultsFull)}), 0.0, 1.0);
+    const double faults = ratio(report.majorFaults, kFaultsFull);
+    // PSI is the guest's word, its paging counters the evidence: a report that carries the
+    // counters but shows no paging at all gets no pressure from PSI. Such a guest is either
+    // recovering (avg10 decays over ten seconds after the pressure ended) or lying.
+    const bool counted =
+        report.swapInPages || report.swapOutPages || report.majorFaults || report.refaults;
+    const bool paging = swap > 0 || faults > 0 || report.refaults.value_or(0) > 0;
+    const double psi =
+        report.psiSomeAvg10 && (paging || !counted) ? *report.psiSomeAvg10 * (1.0 / kPsiFull) : 0.0;
+    est.pressure = std::clamp(std::max({psi, swap, faults}), 0.0, 1.0);
     est.underPressure = est.pressure >= kPressureThreshold;
     est.demand = used + scale(used, kPressureRaise * est.pressure);
+    // What a guest under pressure has pushed to swap, it needs back: at least used + swap used.
+    if (est.underPressure && report.swapUsed) {
+        est.demand = max(est.demand, used + *report.swapUsed);
+    }
     est.headroom = max(config.minHeadroom, scale(est.demand, config.headroomFraction));
     return est;
 }

@@ -1,8 +1,10 @@
 // From the policy's ideal to the target written: small changes are skipped (deadband), a target
 // changes at most once per holdTime unless the guest is under pressure (hysteresis), and a
-// single step moves at most maxStep. Those limits may leave the plan over budget (a grow
-// allowed while the shrink paying for it was capped); the repair at the end trims grows, then
-// lets withheld shrinks go further, so the budget always wins over smoothness.
+// single step moves at most maxStep (a guest under pressure grows at once). Those limits may
+// leave the plan over budget (a grow allowed while the shrink paying for it was held or capped);
+// the repair at the end trims grows of guests not under pressure, then lets withheld shrinks go
+// further, and only then trims grows of guests under pressure: the budget always wins over
+// smoothness, and smoothness never keeps memory from a guest under pressure.
 #include <algorithm>
 
 #include "planning.h"
@@ -42,7 +44,8 @@ KiB limited(Slot& s, KiB base, const PolicyConfig& config, TimePoint now) {
         s.reason.limit = Limit::Held;
         return base;
     }
-    if (distance(base, s.ideal) > config.maxStep) {
+    // A guest under pressure grows at once: the step cap smooths moves nobody is waiting for.
+    if (distance(base, s.ideal) > config.maxStep && !(s.pressure && s.ideal > base)) {
         s.reason.limit = Limit::StepCap;
         return s.ideal < base ? base - config.maxStep : base + config.maxStep;
     }
@@ -115,8 +118,10 @@ void stabilize(std::span<Slot> slots, KiB forTargets, const PolicyConfig& config
     }
     KiB excess = total - forTargets;
     excess -= trimGrows(slots, excess, false);
-    excess -= trimGrows(slots, excess, true);
+    // The hold time and the step cap are for smoothness: they do not keep memory from a guest
+    // under pressure. Withheld shrinks go on before its grow is cut.
     excess -= deepenShrinks(slots, excess);
+    excess -= trimGrows(slots, excess, true);
     // A grow trimmed below the deadband is not worth a write.
     for (auto& s : slots) {
         if (s.movable && s.target > baseOf(s) && s.target - baseOf(s) < config.deadband) {

@@ -185,5 +185,39 @@ TEST(DemandPolicy, LeavesPinnedAndExcludedDomainsAlone) {
     EXPECT_EQ(targetOf(plan, 3), gib(1) - mib(64));
 }
 
+TEST(DemandPolicy, BelievesPsiOnlyWhenThePagingCountersBackIt) {
+    GuestReport claim = usingMemory(gib(1));
+    claim.psiSomeAvg10 = 10000;  // "stalled all the time"...
+    claim.swapInPages = 0;       // ...without paging at all: recovering, or a lie
+    claim.swapOutPages = 0;
+    claim.majorFaults = 0;
+    EXPECT_FALSE(policy::estimateDemand(claim, config()).underPressure);
+    claim.majorFaults = 200;
+    EXPECT_TRUE(policy::estimateDemand(claim, config()).underPressure);
+    claim.majorFaults.reset();
+    claim.swapInPages.reset();
+    claim.swapOutPages.reset();
+    EXPECT_TRUE(policy::estimateDemand(claim, config()).underPressure);  // no counters to check
+}
+
+TEST(DemandPolicy, AGuestUnderPressureNeedsBackWhatItSwappedOut) {
+    GuestReport swapping = usingMemory(gib(1), gib(1));
+    swapping.swapUsed = mib(800);
+    swapping.majorFaults = 1000;
+    EXPECT_EQ(policy::estimateDemand(swapping, config()).demand, gib(1) + mib(800));
+}
+
+TEST(DemandPolicy, TheIdleTaxLeavesAThrashReserveOfAnEighthOfDemand) {
+    // A short host cuts both guests to their active tier: demand plus an eighth, not less.
+    // Room for both active tiers (1152M each) but not for both wants (1177.6M each).
+    auto a = withReport(domain(1, mib(1196), gib(8)), usingMemory(gib(1)));
+    auto b = withReport(domain(2, mib(1196), gib(8)), usingMemory(gib(1)));
+    const Plan plan = policy::decide(host(KiB{0}, {a, b}), unsmoothed());
+    for (const DomId id : {DomId{1}, DomId{2}}) {
+        EXPECT_GE(targetOf(plan, id), gib(1) + mib(128));
+        EXPECT_LT(targetOf(plan, id), wantOf(planFor(plan, id)));
+    }
+}
+
 }  // namespace
 }  // namespace balloon::testing

@@ -119,5 +119,24 @@ TEST(TwoPhase, ListsShrinksBeforeGrows) {
               plan.domains[1].oldTarget - plan.domains[1].target);
 }
 
+TEST(Stability, TheHoldTimeDoesNotKeepMemoryFromAGuestUnderPressure) {
+    // B idles on memory it was given 10 s ago; A is under pressure and the host has nothing free.
+    GuestReport pressed = usingMemory(gib(2), gib(2));
+    pressed.majorFaults = 5000;
+    pressed.swapUsed = mib(512);
+    auto a = withReport(domain(1, gib(2), gib(8)), pressed);
+    auto b = withReport(domain(2, gib(4), gib(8)), usingMemory(mib(512)));
+    b.lastTargetChange = kNow - 10s;
+    const auto h = host(mib(64), {a, b});
+    const Plan plan = policy::decide(h, config());
+
+    EXPECT_EQ(planFor(plan, 2).change, Change::Shrink);
+    EXPECT_EQ(planFor(plan, 2).reason.limit, Limit::Budget);
+    EXPECT_EQ(planFor(plan, 1).change, Change::Grow);
+    // Past the step cap: a guest under pressure grows at once.
+    EXPECT_GT(targetOf(plan, 1), gib(2) + config().maxStep);
+    EXPECT_LE(footprintOf(h, plan) + plan.slush, plan.usable);
+}
+
 }  // namespace
 }  // namespace balloon::testing
