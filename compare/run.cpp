@@ -137,12 +137,15 @@ RunResult runScenario(const sim::Scenario& scenario, const Contender& contender,
     meter.result().scenario = scenario.name;
     meter.result().policy = contender.name;
 
+    // The daemon runs a round when a report changes (every report interval) and at least
+    // every sample interval.
+    const sim::Duration roundEvery = std::min(config.sampleInterval, scenario.reportInterval);
     sim::SimTime lastRound{0};
     while (sim.now() < scenario.duration) {
         const sim::Duration dt = std::min(scenario.step, scenario.duration - sim.now());
         sim.step(dt);
         meter.result().createsFailed += toolstack.step(sim, contender.slush);
-        if (contender.plan && sim.now() - lastRound >= config.sampleInterval) {
+        if (contender.plan && sim.now() - lastRound >= roundEvery) {
             lastRound = sim.now();
             const KiB free = sim.host().hostInfo().freeKiB();
             const Plan plan = contender.plan(view.snapshot(toolstack.reservations(sim.now())));

@@ -1,6 +1,6 @@
 // One scenario under one policy, headless and in virtual time: the simulation steps, a balancing
-// round runs every sample interval (snapshot, plan, two-phase write), and the figures the
-// comparison reports are taken at every step.
+// round (snapshot, plan, two-phase write) runs after every report interval, as the daemon runs
+// one when a report changes, and the figures the comparison reports are taken at every step.
 #pragma once
 
 #include <chrono>
@@ -15,7 +15,7 @@
 namespace balloon::compare {
 
 struct RunConfig {
-    // How often a round runs: the daemon's default sample interval.
+    // The daemon's default sample interval: a round runs at least this often.
     sim::Duration sampleInterval = std::chrono::seconds(2);
     // Free host memory below this is a breach, whatever the policy keeps (PolicyConfig's slush).
     KiB slush = PolicyConfig{}.slush;
