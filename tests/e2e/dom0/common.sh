@@ -112,3 +112,33 @@ dump_logs() {
         xl dmesg 2>&1 | tail -n 20
     } 2>&1 | sed 's/^/E2E-LOG /'
 }
+
+# The system bus (root only: /etc/dbus-1/system-local.conf) and balloond serving its API on it.
+bus_up() {
+    [ -S /run/dbus/system_bus_socket ] && return 0
+    dbus-daemon --system --fork >/var/log/dbus.log 2>&1 || { cat /var/log/dbus.log; return 1; }
+    wait_for 30 test -S /run/dbus/system_bus_socket || { echo "no system bus socket"; return 1; }
+}
+
+balloond_on_bus() {
+    balloonctl list
+}
+
+# balloond_up: starts balloond (logging to /var/log/balloond.log) unless it runs; waits until
+# balloonctl reaches it over the bus.
+balloond_up() {
+    bus_up || return 1
+    if [ -z "$(balloond_pid)" ]; then
+        balloond --log-level=debug >>/var/log/balloond.log 2>&1 &
+    fi
+    wait_for 60 balloond_on_bus ||
+        { echo "balloond not on the bus after 60 s: $(tail -n 5 /var/log/balloond.log)"; return 1; }
+}
+
+balloond_pid() {
+    pidof balloond
+}
+
+xs_key() {
+    xenstore-read "/local/domain/$(domid_of "$1")/$2" 2>/dev/null
+}
