@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "error.h"
+#include "policy/grow_budget.h"
 #include "private_paths.h"
 #include "size.h"
 
@@ -104,24 +105,22 @@ ApplyOutcome Actuator::apply(const Plan& plan, DomainRegistry& registry, KiB hos
     outcome.shrunk = writePhase(shrinks, outcome, now);
 
     // Grows spend only memory that is free now, beyond the slush and beyond what earlier grows
-    // were already promised. Guests under pressure are served first.
-    std::stable_partition(grows.begin(), grows.end(),
-                          [](const DomainPlan* d) { return d->reason.pressure; });
-    KiB budget = hostFree - slush - outstandingGrowth(registry);
-    std::vector<Write> growWrites;
+    // were already promised; under pressure first (core/policy/grow_budget.h).
+    std::vector<policy::GrowRequest> requests;
+    requests.reserve(grows.size());
     for (const DomainPlan* d : grows) {
-        DomainRecord* record = registry.find(d->domid);
-        const KiB wanted = d->target - record->target;
-        const KiB granted = min(wanted, budget);
-        if (granted < wanted) {
-            outcome.deferred.push_back(d->domid);
+        requests.push_back(
+            {d->domid, registry.find(d->domid)->target, d->target, d->reason.pressure});
+    }
+    const KiB budget = policy::growBudget(hostFree, slush, outstandingGrowth(registry));
+    std::vector<Write> growWrites;
+    for (const policy::GrowGrant& g : policy::grantGrows(requests, budget)) {
+        DomainRecord* record = registry.find(g.domid);
+        if (g.deferred) {
+            outcome.deferred.push_back(g.domid);
         }
-        // Less than one balloon batch is not worth a write; the rest comes next sample.
-        if (granted < mib(2)) {
-            continue;
-        }
-        if (addWrite(growWrites, *record, record->target + granted, dom0Floor, outcome)) {
-            budget -= granted;
+        if (g.target > record->target) {
+            addWrite(growWrites, *record, g.target, dom0Floor, outcome);
         }
     }
     outcome.grown = writePhase(growWrites, outcome, now);
