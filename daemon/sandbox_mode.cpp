@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "dbus_service.h"
 #include "live_view.h"
+#include "private_bus.h"
 #include "simulation.h"
 #include "xenstore_client.h"
 #include "xenstored_process.h"
@@ -54,6 +56,22 @@ int runSandbox(const Options& options, const Config& config, const Daemon::Confi
     Daemon service(loop, *daemonXs, simulation.host(), config, reload);
     service.start();
 
+    // The API on a bus of the sandbox's own (or the one given), so balloonctl works against it.
+    std::optional<sandbox::PrivateBus> privateBus;
+    std::unique_ptr<BusService> bus;
+    std::string busLine;
+    if (!options.noBus) {
+        std::string address;
+        if (options.busAddress) {
+            address = *options.busAddress;
+        } else {
+            privateBus.emplace();
+            address = privateBus->address();
+        }
+        bus = std::make_unique<BusService>(service, BusOptions{address, std::string()});
+        busLine = "\nballoonctl: BALLOONCTL_BUS_ADDRESS='" + address + "' balloonctl list";
+    }
+
     const auto step = scenario.step;
     loop.addTimer(step, step, [&] {
         simulation.step(step);
@@ -64,7 +82,7 @@ int runSandbox(const Options& options, const Config& config, const Daemon::Confi
     LiveView view(stdout, scenario.name.empty() ? "default" : scenario.name);
     const std::string footer = "xenstored: " + xenstored.socketPath().string() +
                                (logFile.empty() ? std::string() : "   log: " + logFile.string()) +
-                               "   Ctrl-C stops";
+                               "   Ctrl-C stops" + busLine;
     // In place once a second on a terminal; a block every ten seconds into a file or a pipe.
     const auto redraw = std::chrono::seconds(isatty(fileno(stdout)) != 0 ? 1 : 10);
     loop.addTimer(redraw, redraw, [&] { view.draw(service.balancer(), simulation, footer); });
