@@ -255,8 +255,8 @@ void Balancer::logWrites(const Plan& plan, const ApplyOutcome& applied) {
             }
             // A grow may be partial (the rest waits for free memory): log what was written.
             BLOG(info) << logattr::domid(domid) << logattr::kib("target", record->target)
-                       << formatSizeHuman(d->oldTarget) << " -> " << formatSizeHuman(record->target) << ": "
-                       << policy::explain(*d);
+                       << formatSizeHuman(d->oldTarget) << " -> " << formatSizeHuman(record->target)
+                       << ": " << policy::explain(*d);
         }
     }
 }
