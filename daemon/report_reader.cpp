@@ -71,7 +71,7 @@ bool ReportReader::read(DomainRecord& record, TimePoint now) {
         result.report->sequence == record.report->sequence && result.report->sequence != 0) {
         return false;
     }
-    record.report = std::move(result.report);
+    record.report = result.report;
     record.reportReceivedAt = now;
     return true;
 }

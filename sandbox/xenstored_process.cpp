@@ -22,8 +22,6 @@
 
 #include "xenstore_probe.h"
 
-extern char** environ;
-
 namespace balloon::sandbox {
 
 namespace {
@@ -33,7 +31,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTermGrace = std::chrono::milliseconds(3000);
 // Between two readiness probes: long enough not to spin, short against a 15-40 ms start.
 constexpr auto kProbeInterval = std::chrono::milliseconds(5);
-constexpr std::size_t kTraceTailBytes = 16 * 1024;
+constexpr std::size_t kTraceTailBytes = std::size_t{16} * 1024;
 // sockaddr_un.sun_path holds 108 bytes including the NUL.
 constexpr std::size_t kMaxSocketPath = 107;
 
@@ -124,11 +122,13 @@ void XenstoredProcess::start() {
     env.push_back("BALLOON_XENSTORED_PARENT=" + std::to_string(::getpid()));
 
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (std::string& arg : args) {
         argv.push_back(arg.data());
     }
     argv.push_back(nullptr);
     std::vector<char*> envp;
+    envp.reserve(env.size() + 1);
     for (std::string& var : env) {
         envp.push_back(var.data());
     }

@@ -53,7 +53,7 @@ public:
     }
     std::string text(std::string_view key, std::string fallback) {
         const toml::node* node = get(key);
-        return node == nullptr ? fallback : text(*node, key);
+        return node == nullptr ? std::move(fallback) : text(*node, key);
     }
     KiB size(std::string_view key, KiB fallback) {
         const toml::node* node = get(key);
