@@ -142,3 +142,27 @@ balloond_pid() {
 xs_key() {
     xenstore-read "/local/domain/$(domid_of "$1")/$2" 2>/dev/null
 }
+
+host_free_mib() {
+    xl info 2>/dev/null | awk '$1 == "free_memory" { print $3 }'
+}
+
+# domain_state NAME: the convergence state column of `balloonctl list` for the domain.
+domain_state_is() {
+    balloonctl list 2>/dev/null | grep -E "^$1[[:space:]]" | grep -qw "$2"
+}
+
+# free_sampler_start FILE / free_sampler_stop: Xen's free memory (MiB) twice a second.
+free_sampler_start() {
+    (while :; do host_free_mib >>"$1"; sleep 0.5; done) &
+    free_sampler=$!
+}
+
+free_sampler_stop() {
+    kill "$free_sampler" 2>/dev/null
+    wait "$free_sampler" 2>/dev/null
+}
+
+min_of() {
+    sort -n "$1" | sed -n 1p
+}

@@ -1,0 +1,24 @@
+# Scenario uncooperative: a guest whose balloon cannot inflate (vm.watermark_scale_factor=1000
+# leaves it no MemAvailable). Asked to shrink, it is marked stuck, then uncooperative, and
+# balloond writes memory/uncooperative; its allocation stays where it was.
+
+scenario_uncooperative() {
+    local s=uncooperative out
+    out=$(balloond_up 2>&1) || { fail $s "balloond: $out"; return; }
+    out=$(domu_up stuck1 384 384 stuck) || { fail $s "domU stuck1: $out"; return; }
+    wait_for 60 guest_said stuck1 'GUEST watermark_scale_factor=1000' ||
+        { fail $s "stuck1 did not set vm.watermark_scale_factor"; return; }
+    out=$(balloonctl set stuck1 128M 2>&1) || { fail $s "balloonctl set stuck1 128M: $out"; return; }
+    wait_for 120 domain_state_is stuck1 stuck ||
+        { fail $s "stuck1 never marked stuck: $(balloonctl list 2>&1 | grep stuck1)"; return; }
+    echo "E2E-INFO uncooperative: stuck1 marked stuck (xl list $(xl_mem stuck1) MiB)"
+    wait_for 180 domain_state_is stuck1 uncooperative ||
+        { fail $s "stuck1 never marked uncooperative: $(balloonctl list 2>&1 | grep stuck1)"; return; }
+    wait_for 30 test -n "$(xs_key stuck1 memory/uncooperative)" ||
+        { fail $s "memory/uncooperative not written for stuck1"; return; }
+    echo "E2E-INFO uncooperative: memory/uncooperative = $(xs_key stuck1 memory/uncooperative)"
+    # The guest really did not release its memory (the premise of the scenario).
+    [ "$(xl_mem stuck1)" -gt 200 ] ||
+        { fail $s "stuck1 shrank to $(xl_mem stuck1) MiB: the guest was not stuck"; return; }
+    guest_no_oom stuck1 || { fail $s "OOM kill in stuck1's kernel log"; return; }
+}
