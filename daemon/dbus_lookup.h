@@ -11,7 +11,8 @@
 
 namespace balloon::daemon {
 
-// The domain a DOMAIN argument names (dbus/domain_match.h). Throws balloon::Error (InvalidArgument, NoSuchDomain).
+// The domain a DOMAIN argument names (dbus/domain_match.h). Throws balloon::Error (InvalidArgument,
+// NoSuchDomain).
 DomId resolveDomain(DomainRegistry& registry, std::string_view text);
 
 // "off", "proportional", "demand". parsePolicy throws balloon::Error(InvalidArgument).

@@ -98,6 +98,11 @@ PrivateBus::PrivateBus(const std::filesystem::path& projectPolicy) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    // Its own log, not our stderr: a test that dies must not leave the bus holding the pipe
+    // its runner waits on.
+    const std::string log = (dir_ / "dbus-daemon.log").string();
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const std::string configArg = "--config-file=" + config.string();
     std::array<char*, 5> argv{const_cast<char*>("dbus-daemon"),
                               const_cast<char*>(configArg.c_str()), const_cast<char*>("--nofork"),
