@@ -176,6 +176,9 @@ void XenStoreClient::watch(std::string_view path, std::string_view token) {
 void XenStoreClient::unwatch(std::string_view path, std::string_view token) {
     const std::string node = detail::checkedPath(path, "xenstore unwatch");
     const std::string tag = checkedToken(token, path);
+    // libxenstore's unwatch filter drops this watch's queued events without freeing them: take
+    // them out first (they are dropped from our queue below).
+    pullLibraryEvents();
     if (!xs_unwatch(handle_.get(), node.c_str(), tag.c_str()) && errno != ENOENT) {
         throw XenStoreError(errno, "xenstore unwatch", path);
     }
