@@ -14,7 +14,7 @@ scenario_balloonctl() {
         { fail $s "memory/target is $(xs_target_kb bctl1) after set 192M, want 196608"; return; }
     wait_for 30 guest_balloon_at bctl1 196608 ||
         { fail $s "guest balloon at $(guest_balloon bctl1), want 196608 KiB"; return; }
-    wait_for 10 test "$(xl_mem bctl1)" -eq 192 ||
+    wait_until 10 '[ "$(xl_mem bctl1)" -eq 192 ]' ||
         { fail $s "xl list shows $(xl_mem bctl1) MiB after set 192M"; return; }
     echo "E2E-INFO balloonctl: set 192M reached (memory/target, xl list, guest balloon)"
 

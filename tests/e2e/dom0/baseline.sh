@@ -12,7 +12,7 @@ scenario_baseline() {
         wait_for 15 guest_balloon_at base1 "$kib" ||
             { fail $s "guest balloon at $(guest_balloon base1), want $kib KiB"; return; }
         # xl list rounds the allocation to MiB; the balloon reached the target, so must Xen.
-        wait_for 5 test "$(xl_mem base1)" -eq "$mib" ||
+        wait_until 5 '[ "$(xl_mem base1)" -eq '"$mib"' ]' ||
             { fail $s "xl list shows $(xl_mem base1) MiB, want $mib"; return; }
         echo "E2E-INFO baseline: mem-set ${mib}m reached (guest and xl list)"
     done

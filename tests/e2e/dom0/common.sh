@@ -15,6 +15,14 @@ wait_for() {
     done
 }
 
+# wait_until SECONDS 'SHELL CONDITION': like wait_for, but the condition is re-evaluated on each
+# poll (so "$(...)" inside it is read afresh, which wait_for's arguments are not).
+wait_until() {
+    local seconds="$1"
+    shift
+    wait_for "$seconds" eval "$*"
+}
+
 # fail SCENARIO WHY...: the verdict line; returns 1 so a scenario can `fail ... ; return`.
 fail() {
     local s="$1"
@@ -68,7 +76,7 @@ maxmem = $3
 vcpus = 1
 on_crash = "preserve"
 CFG
-    xl create "/tmp/$1.cfg" >"/tmp/$1.create.log" 2>&1
+    timeout 180 xl create "/tmp/$1.cfg" >"/tmp/$1.create.log" 2>&1
 }
 
 # domu_up NAME: created and its /init has spoken.
@@ -76,7 +84,8 @@ domu_up() {
     domu_create "$@" || { cat "/tmp/$1.create.log"; return 1; }
     # About 10 s on an idle machine; far more while the host is compiling.
     wait_for 180 guest_said "$1" 'GUEST up' || { echo "$1 did not boot in 180 s"; return 1; }
-    wait_for 10 guest_said "$1" 'GUEST balloon'
+    wait_for 10 guest_said "$1" 'GUEST balloon' || return 1
+    echo "E2E-INFO $1 up at $(cut -d' ' -f1 /proc/uptime) s" >/dev/console
 }
 
 # No OOM kill in the guest's kernel log (the kernel logs to the console, which xenconsoled keeps).
@@ -120,8 +129,9 @@ bus_up() {
     wait_for 30 test -S /run/dbus/system_bus_socket || { echo "no system bus socket"; return 1; }
 }
 
+# Every call into balloond or xl is bounded: a hung client must fail the check, not the boot.
 balloond_on_bus() {
-    balloonctl list
+    timeout 10 balloonctl list
 }
 
 # balloond_up: starts balloond (logging to /var/log/balloond.log) unless it runs; waits until
@@ -149,7 +159,7 @@ host_free_mib() {
 
 # domain_state NAME: the convergence state column of `balloonctl list` for the domain.
 domain_state_is() {
-    balloonctl list 2>/dev/null | grep -E "^$1[[:space:]]" | grep -qw "$2"
+    timeout 10 balloonctl list 2>/dev/null | grep -E "^$1[[:space:]]" | grep -qw "$2"
 }
 
 # free_sampler_start FILE / free_sampler_stop: Xen's free memory (MiB) twice a second.

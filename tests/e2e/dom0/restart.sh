@@ -29,7 +29,7 @@ scenario_restart() {
     before=$(targets_now)
     pid=$(balloond_pid)
     kill -KILL "$pid"
-    wait_for 10 test -z "$(balloond_pid)" || { fail $s "balloond $pid survived SIGKILL"; return; }
+    wait_until 10 '[ -z "$(balloond_pid)" ]' || { fail $s "balloond $pid survived SIGKILL"; return; }
     out=$(balloond_up 2>&1) || { fail $s "balloond after SIGKILL: $out"; return; }
     echo "E2E-INFO restart: balloond back on the bus as $(balloond_pid); targets $before"
     targets_hold 30 ||

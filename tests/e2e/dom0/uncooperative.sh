@@ -14,7 +14,7 @@ scenario_uncooperative() {
     echo "E2E-INFO uncooperative: stuck1 marked stuck (xl list $(xl_mem stuck1) MiB)"
     wait_for 180 domain_state_is stuck1 uncooperative ||
         { fail $s "stuck1 never marked uncooperative: $(balloonctl list 2>&1 | grep stuck1)"; return; }
-    wait_for 30 test -n "$(xs_key stuck1 memory/uncooperative)" ||
+    wait_until 30 '[ -n "$(xs_key stuck1 memory/uncooperative)" ]' ||
         { fail $s "memory/uncooperative not written for stuck1"; return; }
     echo "E2E-INFO uncooperative: memory/uncooperative = $(xs_key stuck1 memory/uncooperative)"
     # The guest really did not release its memory (the premise of the scenario).
