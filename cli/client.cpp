@@ -139,6 +139,7 @@ std::vector<DomainView> Client::domains() {
 DomainView Client::domain(const std::string& text) {
     auto all = domains();
     std::vector<dbus::DomainIdentity> identities;
+    identities.reserve(all.size());
     for (const auto& d : all) {
         identities.push_back({d.id, d.name, d.uuid});
     }

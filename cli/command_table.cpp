@@ -6,6 +6,7 @@
 namespace balloon::cli {
 namespace {
 
+// NOLINTNEXTLINE(cert-err58-cpp): built before main; a failure to allocate it is fatal anyway.
 const std::array<Command, 14> kCommands{{
     {"set",
      {"mem-set"},

@@ -169,7 +169,7 @@ void ManagerObject::Release(const std::string& domain) {
 }
 
 void ManagerObject::Reserve(sdbus::Result<std::string>&& result, std::string size,
-                            uint32_t timeout_ms, uint32_t expiry_s) {
+                            uint32_t timeoutMs, uint32_t expirySeconds) {
     try {
         authorize("Reserve");
         const KiB amount = parseSize(size);
@@ -183,11 +183,11 @@ void ManagerObject::Reserve(sdbus::Result<std::string>&& result, std::string siz
                                                     formatSize(b.lastHostTotal()) + " in all");
         }
         const std::string owner = sender();
-        const std::int64_t expires = expiry_s == 0 ? 0 : unixNow() + expiry_s;
+        const std::int64_t expires = expirySeconds == 0 ? 0 : unixNow() + expirySeconds;
         const std::string id = b.reservations().add(amount, owner, expires);
         watchOwner_(owner);
         BLOG(notice) << "reservation " << id << " of " << formatSize(amount) << " for " << owner;
-        pending_.reserve(std::move(result), id, std::chrono::milliseconds(timeout_ms));
+        pending_.reserve(std::move(result), id, std::chrono::milliseconds(timeoutMs));
     } catch (...) {
         const sdbus::Error error = translate("Reserve");
         try {
@@ -281,10 +281,10 @@ void ManagerObject::SetPolicy(const std::string& policy) {
 }
 
 void ManagerObject::WaitForTarget(sdbus::Result<uint64_t, std::string>&& result, std::string domain,
-                                  uint32_t timeout_ms) {
+                                  uint32_t timeoutMs) {
     try {
         const DomId domid = resolveDomain(daemon_.balancer().registry(), domain);
-        pending_.waitForTarget(std::move(result), domid, std::chrono::milliseconds(timeout_ms));
+        pending_.waitForTarget(std::move(result), domid, std::chrono::milliseconds(timeoutMs));
     } catch (...) {
         const sdbus::Error error = translate("WaitForTarget");
         try {

@@ -52,8 +52,8 @@ private:
     uint64_t SetMax(const std::string& domain, const std::string& size) override;
     void Pin(const std::string& domain) override;
     void Release(const std::string& domain) override;
-    void Reserve(sdbus::Result<std::string>&& result, std::string size, uint32_t timeout_ms,
-                 uint32_t expiry_s) override;
+    void Reserve(sdbus::Result<std::string>&& result, std::string size, uint32_t timeoutMs,
+                 uint32_t expirySeconds) override;
     void TransferReservation(const std::string& id, const uint32_t& domid) override;
     void ReleaseReservation(const std::string& id) override;
     std::vector<sdbus::Struct<std::string, uint64_t, int64_t, std::string, uint64_t>>
@@ -63,7 +63,7 @@ private:
     GetPlan() override;
     void SetPolicy(const std::string& policy) override;
     void WaitForTarget(sdbus::Result<uint64_t, std::string>&& result, std::string domain,
-                       uint32_t timeout_ms) override;
+                       uint32_t timeoutMs) override;
 
     uint64_t HostTotalKiB() override { return view_.hostTotalKiB; }
     uint64_t HostFreeKiB() override { return view_.hostFreeKiB; }
