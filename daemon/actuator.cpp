@@ -46,7 +46,7 @@ std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome
     xs_.transact([&](xen::XenStoreOps& txn) {
         written.clear();  // the body may run again after EAGAIN
         for (Write* w : ready) {
-            const std::string path = xs_.domainPath(w->record->domid) + "/memory/target";
+            const std::string path = w->record->path + "/memory/target";
             // A domain destroyed since the plan has no target node: skip it, write the rest.
             if (!txn.read(path)) {
                 continue;
@@ -143,8 +143,7 @@ void Actuator::setMax(DomainRecord& record, KiB size) {
     } catch (const xen::HypervisorError& e) {
         throw Error(Errc::Failed, record.label() + ": " + e.what());
     }
-    xs_.write(xs_.domainPath(record.domid) + "/memory/static-max",
-              std::to_string(change.staticMax.count()));
+    xs_.write(record.path + "/memory/static-max", std::to_string(change.staticMax.count()));
     record.staticMax = change.staticMax;
     record.maxmem = change.maxmem;
 }

@@ -115,7 +115,7 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
         if (record == nullptr) {
             continue;  // a domain that is gone, or an older domain with the same id
         }
-        const std::string base = xs_.domainPath(record->domid);
+        const std::string& base = record->path;
         if (event.path.starts_with(base + "/memory/meminfo") ||
             event.path.starts_with(base + "/data/")) {
             reportsChanged = reports_.onChange(*record, now) || reportsChanged;
@@ -136,7 +136,7 @@ void Balancer::markUncooperative(DomainRecord& record, bool uncooperative) {
     if (uncooperative == record.uncooperativeFlagWritten) {
         return;
     }
-    const std::string path = xs_.domainPath(record.domid) + "/memory/uncooperative";
+    const std::string path = record.path + "/memory/uncooperative";
     if (uncooperative) {
         xs_.write(path, "1");
         BLOG(warning) << logattr::domid(record.domid) << logattr::kib("target", record.target)

@@ -17,6 +17,7 @@ namespace balloon::daemon {
 struct DomainRecord {
     DomId domid = 0;
     std::uint64_t generation = 0;  // distinguishes a reused domid in watch tokens
+    std::string path;              // "/local/domain/<id>", asked of xenstored once
     std::string name;
     std::string uuid;
     DomainType type = DomainType::Pv;

@@ -92,9 +92,10 @@ DomainRecord* DomainRegistry::fromToken(std::string_view token) {
 }
 
 std::optional<DomainRecord> DomainRegistry::load(const xen::DomainInfo& info) {
-    const std::string path = xs_.domainPath(info.domid);
     DomainRecord record;
     record.domid = info.domid;
+    record.path = xs_.domainPath(info.domid);
+    const std::string& path = record.path;
     // A domain still being built has no memory keys yet: it is picked up on a later refresh.
     const auto staticMax = parseKiBValue(xs_.read(path + "/memory/static-max"));
     const auto target = parseKiBValue(xs_.read(path + "/memory/target"));
@@ -114,14 +115,14 @@ std::optional<DomainRecord> DomainRegistry::load(const xen::DomainInfo& info) {
 }
 
 void DomainRegistry::startWatching(const DomainRecord& record) {
-    const std::string path = xs_.domainPath(record.domid);
+    const std::string& path = record.path;
     const std::string token = watchToken(record);
     xs_.watch(path + "/memory", token);
     xs_.watch(path + "/data", token);
 }
 
 void DomainRegistry::stopWatching(const DomainRecord& record) {
-    const std::string path = xs_.domainPath(record.domid);
+    const std::string& path = record.path;
     const std::string token = watchToken(record);
     // The domain's nodes may already be gone; an unwatch failure then means nothing.
     try {
@@ -142,7 +143,7 @@ DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentit
         alive.insert(info.domid);
         auto it = records_.find(info.domid);
         if (it != records_.end() && checkIdentity) {
-            const auto vm = xs_.read(xs_.domainPath(info.domid) + "/vm");
+            const auto vm = xs_.read(it->second.path + "/vm");
             const std::string uuid = uuidFromVmPath(vm);
             if (!uuid.empty() && uuid != it->second.uuid) {
                 // The domid was reused between two refreshes: a new domain.
@@ -206,7 +207,7 @@ std::int64_t unixSeconds() {
 }
 
 bool DomainRegistry::reloadMemoryKeys(DomainRecord& record) {
-    const std::string path = xs_.domainPath(record.domid);
+    const std::string& path = record.path;
     const auto staticMax = parseKiBValue(xs_.read(path + "/memory/static-max"));
     const auto target = parseKiBValue(xs_.read(path + "/memory/target"));
     if (!staticMax || !target) {

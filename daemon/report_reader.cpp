@@ -44,7 +44,7 @@ bool ReportReader::onSample(DomainRecord& record, TimePoint now) {
 
 bool ReportReader::read(DomainRecord& record, TimePoint now) {
     record.reportPending = false;
-    const std::string path = xs_.domainPath(record.domid) + "/";
+    const std::string path = record.path + "/";
     ++reads_;
     ++record.reportReads;
     DecodeResult result;
