@@ -8,7 +8,7 @@ src=$1
 build=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for stub in xenstored.service; do
+for stub in xenstored.service xen.service; do
     printf '[Unit]\nDescription=stub for verify\n[Service]\nExecStart=/bin/true\n' >"$work/$stub"
 done
 sed "s|@sbindir@|$build/daemon|" "$src/systemd/balloond.service.in" >"$work/balloond.service"
