@@ -21,7 +21,9 @@ std::vector<RunResult> compareAll(std::span<const std::filesystem::path> scenari
     }
     std::vector<RunResult> results;
     for (const auto& path : scenarios) {
-        const sim::Scenario scenario = sim::loadScenario(path);
+        sim::Scenario scenario = sim::loadScenario(path);
+        scenario.duration = config.duration.value_or(scenario.duration);
+        scenario.traceInterval = config.traceInterval.value_or(scenario.traceInterval);
         for (const Contender& c : contenders) {
             results.push_back(runScenario(scenario, c, config));
         }

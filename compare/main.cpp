@@ -1,8 +1,10 @@
 // balloon-compare: the shipped scenarios under balloond's demand policy and three baselines, a
 // markdown table on stdout, and with --out DIR the table and a CSV written there.
 //
-//   balloon-compare [--out DIR] [--trace DIR] [SCENARIO.toml ...]
-// --trace DIR writes every run's trace (one row per guest per step) for plots.
+//   balloon-compare [--out DIR] [--trace DIR] [--duration D] [--trace-interval D] [SCENARIO.toml
+//   ...]
+// --trace DIR writes every run's trace (one row per guest per step) for plots; --duration runs
+// every scenario this long instead of its own duration ("1h"); --trace-interval thins the trace.
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +20,8 @@
 namespace {
 
 int usage() {
-    std::cerr << "usage: balloon-compare [--out DIR] [--trace DIR] [SCENARIO.toml ...]\n"
+    std::cerr << "usage: balloon-compare [--out DIR] [--trace DIR] [--duration D] "
+                 "[--trace-interval D] [SCENARIO.toml ...]\n"
                  "  Without scenarios, runs the comparison set from "
               << BALLOON_SCENARIO_DIR << ".\n";
     return 2;
@@ -46,6 +49,10 @@ int main(int argc, char** argv) {
             outDir = argv[++i];
         } else if (arg == "--trace" && i + 1 < argc) {
             config.traceDir = argv[++i];
+        } else if (arg == "--duration" && i + 1 < argc) {
+            config.duration = balloon::sim::parseDuration(argv[++i]);
+        } else if (arg == "--trace-interval" && i + 1 < argc) {
+            config.traceInterval = balloon::sim::parseDuration(argv[++i]);
         } else if (arg == "--help" || arg == "-h" || arg.starts_with("-")) {
             return usage();
         } else {

@@ -23,6 +23,9 @@ struct RunConfig {
     double availableFloor = 0.10;
     // When set, each run's trace is written there as <scenario>-<policy>.csv (sim/trace.h).
     std::optional<std::filesystem::path> traceDir;
+    // Overrides of every scenario's duration and trace interval (longer traces for the plots).
+    std::optional<sim::Duration> duration;
+    std::optional<sim::Duration> traceInterval;
 };
 
 struct RunResult {

@@ -1,0 +1,194 @@
+// balloond-bench-host: the process the reaction and steady-state benchmarks measure. balloond's
+// real Daemon runs on its EventLoop on the main thread (serving D-Bus with --bus), over the
+// simulated host bound to the xenstored the caller started (XENSTORED_PATH); the simulation steps
+// on a thread of its own (bench/sim_thread.h), so CPU time and wake-ups split cleanly.
+//
+//   balloond-bench-host --guests N [--probe] [--report-interval 60s] [--step 100ms]
+//       [--config FILE] [--bus ADDRESS] [--no-daemon] [--warmup S --duration S]
+//
+// Prints "ready" once the daemon runs, "measuring" when the window opens, then at its end
+// "figure NAME VALUE" lines and "done". Without --duration it runs until SIGTERM.
+// The daemon's connection reads /bench-mark/{daemon,window-start,window-end} (absent nodes) so
+// that xenstored's trace shows which connection is the daemon's and where the window is.
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <unistd.h>
+
+#include "bench_scenario.h"
+#include "config.h"
+#include "daemon.h"
+#include "dbus_service.h"
+#include "locked_hypervisor.h"
+#include "log.h"
+#include "proc_stats.h"
+#include "scenario.h"
+#include "sim_thread.h"
+#include "xenstore_client.h"
+
+namespace balloon::bench {
+namespace {
+
+struct HostArgs {
+    BenchHostSpec host;
+    std::optional<std::string> configPath;
+    std::optional<std::string> bus;
+    bool daemon = true;
+    std::chrono::milliseconds warmup{0};
+    std::optional<std::chrono::milliseconds> duration;
+};
+
+std::chrono::milliseconds secondsArg(const char* text) {
+    return std::chrono::milliseconds(static_cast<long>(std::stod(text) * 1000));
+}
+
+HostArgs parseArgs(int argc, char** argv) {
+    HostArgs a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const bool hasValue = i + 1 < argc;
+        if (arg == "--guests" && hasValue) {
+            a.host.guests = std::stoi(argv[++i]);
+        } else if (arg == "--probe") {
+            a.host.probe = true;
+        } else if (arg == "--report-interval" && hasValue) {
+            a.host.reportInterval = argv[++i];
+        } else if (arg == "--step" && hasValue) {
+            a.host.step = argv[++i];
+        } else if (arg == "--config" && hasValue) {
+            a.configPath = argv[++i];
+        } else if (arg == "--bus" && hasValue) {
+            a.bus = argv[++i];
+        } else if (arg == "--no-daemon") {
+            a.daemon = false;
+        } else if (arg == "--warmup" && hasValue) {
+            a.warmup = secondsArg(argv[++i]);
+        } else if (arg == "--duration" && hasValue) {
+            a.duration = secondsArg(argv[++i]);
+        } else {
+            throw std::invalid_argument("unknown or incomplete argument \"" + std::string(arg) +
+                                        "\" (see the usage at the top of bench_host_main.cpp)");
+        }
+    }
+    return a;
+}
+
+// Counters at one moment, so that the window reports differences.
+struct Snapshot {
+    std::chrono::steady_clock::time_point at;
+    double daemonCpu = 0;
+    double simCpu = 0;
+    double processCpu = 0;
+    std::uint64_t wakeups = 0;
+    std::uint64_t simSteps = 0;
+    daemon::BalancerStats stats;
+    std::uint64_t reportReads = 0;
+};
+
+void figure(std::string_view name, double value) {
+    std::cout << "figure " << name << ' ' << value << '\n';
+}
+
+int run(const HostArgs& args) {
+    const Config config = args.configPath ? loadConfig(*args.configPath).config : Config{};
+    const auto scenario = sim::parseScenario(benchScenario(args.host), "<bench>");
+    auto daemonXs = xen::XenStoreClient::open();
+    daemonXs->read("/bench-mark/daemon");
+    auto simXs = xen::XenStoreClient::open();
+    sim::Simulation simulation(scenario, *simXs);
+    const KiB rssBefore = statusKiB(getpid(), "VmRSS").value_or(KiB{0});
+    const std::size_t domains = simulation.guests().size() + 1;  // dom0 too
+
+    std::mutex hostMutex;
+    LockedHypervisor host(simulation.host(), hostMutex);
+    daemon::EventLoop loop;
+    std::unique_ptr<daemon::Daemon> service;
+    std::unique_ptr<daemon::BusService> bus;
+    if (args.daemon) {
+        service = std::make_unique<daemon::Daemon>(loop, *daemonXs, host, config,
+                                                   [config] { return config; });
+        service->start();
+        if (args.bus) {
+            bus = std::make_unique<daemon::BusService>(*service, daemon::BusOptions{*args.bus, {}});
+        }
+    } else {
+        loop.onSignal(SIGTERM, [&] { loop.stop(); });
+        loop.onSignal(SIGINT, [&] { loop.stop(); });
+    }
+    SimThread simThread(simulation, hostMutex, scenario.step);  // signals are blocked by now
+    std::cout << "ready" << std::endl;
+
+    const auto snapshot = [&] {
+        Snapshot s{std::chrono::steady_clock::now(),
+                   threadCpuSeconds(),
+                   simThread.cpuSeconds(),
+                   processCpuSeconds(),
+                   loop.wakeups(),
+                   simThread.steps(),
+                   {},
+                   0};
+        if (service) {
+            s.stats = service->balancer().stats();
+            s.reportReads = service->balancer().reportReads();
+        }
+        return s;
+    };
+    Snapshot start;
+    if (args.duration) {
+        loop.addTimer(args.warmup, std::nullopt, [&] {
+            daemonXs->read("/bench-mark/window-start");
+            start = snapshot();
+            std::cout << "measuring" << std::endl;
+        });
+        loop.addTimer(args.warmup + *args.duration, std::nullopt, [&] {
+            const Snapshot end = snapshot();
+            daemonXs->read("/bench-mark/window-end");
+            const std::chrono::duration<double> window = end.at - start.at;
+            figure("window_s", window.count());
+            figure("daemon_thread_cpu_s", end.daemonCpu - start.daemonCpu);
+            figure("sim_thread_cpu_s", end.simCpu - start.simCpu);
+            figure("process_cpu_s", end.processCpu - start.processCpu);
+            figure("loop_wakeups", static_cast<double>(end.wakeups - start.wakeups));
+            figure("sim_steps", static_cast<double>(end.simSteps - start.simSteps));
+            figure("sim_late_steps", static_cast<double>(simThread.lateSteps()));
+            figure("rounds", static_cast<double>(end.stats.rounds - start.stats.rounds));
+            figure("rebalances",
+                   static_cast<double>(end.stats.rebalances - start.stats.rebalances));
+            figure("target_writes",
+                   static_cast<double>(end.stats.targetWrites - start.stats.targetWrites));
+            figure("report_reads", static_cast<double>(end.reportReads - start.reportReads));
+            figure("domains", static_cast<double>(domains));
+            figure("vmrss_before_daemon_kib", static_cast<double>(rssBefore.count()));
+            figure("vmrss_kib",
+                   static_cast<double>(statusKiB(getpid(), "VmRSS").value_or(KiB{0}).count()));
+            figure("vmhwm_kib",
+                   static_cast<double>(statusKiB(getpid(), "VmHWM").value_or(KiB{0}).count()));
+            std::cout << "done" << std::endl;
+            loop.stop();
+        });
+    }
+    loop.run();
+    return EXIT_SUCCESS;
+}
+
+}  // namespace
+}  // namespace balloon::bench
+
+int main(int argc, char** argv) {
+    try {
+        balloon::log::initLogging(balloon::log::Severity::Error);
+        return balloon::bench::run(balloon::bench::parseArgs(argc, argv));
+    } catch (const std::exception& e) {
+        std::cerr << "balloond-bench-host: " << e.what() << '\n';
+        return EXIT_FAILURE;
+    }
+}

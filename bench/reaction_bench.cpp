@@ -1,0 +1,200 @@
+// Reaction latency on the real xenstored: how long from a guest's new report to its new
+// memory/target, and from `balloonctl set` to the target, with 10, 100 and 500 simulated guests.
+// balloond runs as its own process (balloond-bench-host); this process plays the guest "probe"
+// (writing its data/balloon-report as dom0 writes a guest's data/ key) and the admin (running
+// the real balloonctl through a private dbus-daemon), and sees the target through a watch.
+//
+//   reaction_bench [--guests 10,100,500] [--samples 50] [--ctl-runs 20]
+//                  [--report-interval 1s]
+// Prints one line per measurement; never fails on time.
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include "bench_main.h"
+#include "bench_rig.h"
+#include "bench_scenario.h"
+#include "latency_stats.h"
+#include "stats_codec.h"
+
+namespace balloon::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+struct ReactionArgs {
+    std::vector<int> guests{10, 100, 500};
+    int samples = 50;
+    int ctlRuns = 20;
+    std::string reportInterval = "1s";
+};
+
+// Reports are written further apart than the 1 s hold time the benchmark configures (a target
+// moves at most once per hold time) and the 2 reports per second the daemon reads per guest, so
+// neither adds to what is measured.
+constexpr milliseconds kReportSpacing{1500};
+constexpr milliseconds kAnswerDeadline{10'000};
+
+double msSince(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Waits until the watched memory/target holds something other than `previous`; returns it.
+std::optional<std::string> awaitTargetChange(xen::XenStoreClient& xs, const std::string& path,
+                                             const std::string& previous) {
+    const auto deadline = Clock::now() + kAnswerDeadline;
+    for (;;) {
+        xs.takeWatchEvents();
+        const auto now = xs.read(path);
+        if (now && *now != previous) {
+            return now;
+        }
+        const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0) {
+            return std::nullopt;
+        }
+        pollfd fd{xs.watchFd(), POLLIN, 0};
+        poll(&fd, 1, static_cast<int>(left.count()));
+    }
+}
+
+GuestReport probeReport(std::uint64_t sequence, KiB used) {
+    GuestReport r;
+    r.sequence = sequence;
+    r.total = mib(1024);
+    r.used = used;
+    r.available = r.total - used;
+    return r;
+}
+
+void printLine(const std::string& what, int guests, const Percentiles& p, int timeouts) {
+    std::cout << std::fixed << std::setprecision(1) << what << " guests=" << guests
+              << " samples=" << p.count << " p50_ms=" << p.p50 << " p99_ms=" << p.p99
+              << " max_ms=" << p.max << " timeouts=" << timeouts << std::endl;
+}
+
+void measure(const ReactionArgs& args, int guests) {
+    const auto config = std::filesystem::temp_directory_path() /
+                        ("reaction-bench-" + std::to_string(getpid()) + ".toml");
+    {
+        // Hold time 1 s: the benchmark alternates the probe's demand faster than the default
+        // 60 s hysteresis lets a target move back and forth.
+        std::ofstream out(config);
+        out << "[policy]\nhold = \"1s\"\n";
+    }
+    BenchRig rig({"--guests", std::to_string(guests), "--probe", "--report-interval",
+                  args.reportInterval, "--config", config.string()},
+                 true);
+    std::filesystem::remove(config);
+    auto& xs = rig.xs();
+    const std::string home = xs.domainPath(rig.domid(kProbeName));
+    const std::string targetPath = home + "/memory/target";
+    xs.watch(targetPath, "probe-target");
+
+    // A report that changes demand: 300 MiB and 800 MiB used in turn; the first two warm up.
+    std::vector<double> samples;
+    int timeouts = 0;
+    std::string previous = xs.read(targetPath).value_or("");
+    for (int i = 0; i < args.samples + 2; ++i) {
+        const auto t0 = Clock::now();
+        xs.write(home + "/data/balloon-report",
+                 encodeReport(probeReport(static_cast<std::uint64_t>(i + 1),
+                                          i % 2 == 0 ? mib(800) : mib(300))));
+        const auto answer = awaitTargetChange(xs, targetPath, previous);
+        const double ms = msSince(t0);
+        if (!answer) {
+            timeouts += 1;
+        } else {
+            previous = *answer;
+            if (i >= 2) {
+                samples.push_back(ms);
+            }
+        }
+        std::this_thread::sleep_until(t0 + kReportSpacing);  // pacing, see kReportSpacing
+    }
+    printLine("report->target", guests, percentiles(samples), timeouts);
+
+    // The admin: balloonctl set probe 640M / 704M in turn, through D-Bus.
+    std::vector<double> ctl;
+    std::vector<double> ctlExit;
+    int ctlTimeouts = 0;
+    for (int i = 0; i < args.ctlRuns + 1; ++i) {
+        const std::string size = i % 2 == 0 ? "640M" : "704M";
+        const auto t0 = Clock::now();
+        dbustest::RunOptions options;
+        options.env["BALLOONCTL_BUS_ADDRESS"] = rig.busAddress();
+        const auto result = dbustest::run({BALLOONCTL_PATH, "set", kProbeName, size}, options);
+        const double exitMs = msSince(t0);
+        if (result.exitCode != 0) {
+            throw std::runtime_error("balloonctl set failed: " + result.both());
+        }
+        const auto answer = awaitTargetChange(xs, targetPath, previous);
+        const double ms = msSince(t0);
+        if (!answer) {
+            ctlTimeouts += 1;
+        } else {
+            previous = *answer;
+            if (i >= 1) {
+                ctl.push_back(ms);
+                ctlExit.push_back(exitMs);
+            }
+        }
+    }
+    printLine("balloonctl-set->target", guests, percentiles(ctl), ctlTimeouts);
+    printLine("balloonctl-set-exit", guests, percentiles(ctlExit), 0);
+}
+
+std::vector<int> parseList(const std::string& text) {
+    std::vector<int> values;
+    std::istringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        values.push_back(std::stoi(item));
+    }
+    return values;
+}
+
+ReactionArgs parseArgs(int argc, char** argv) {
+    ReactionArgs a;
+    parseOptions(argc, argv, "reaction_bench",
+                 [&](const std::string& name, const std::string& value) {
+                     if (name == "--guests") {
+                         a.guests = parseList(value);
+                     } else if (name == "--samples") {
+                         a.samples = std::stoi(value);
+                     } else if (name == "--ctl-runs") {
+                         a.ctlRuns = std::stoi(value);
+                     } else if (name == "--report-interval") {
+                         a.reportInterval = value;
+                     } else {
+                         return false;
+                     }
+                     return true;
+                 });
+    return a;
+}
+
+}  // namespace
+}  // namespace balloon::bench
+
+int main(int argc, char** argv) {
+    using namespace balloon::bench;
+    return runMain("reaction_bench", [&] {
+        const auto args = parseArgs(argc, argv);
+        for (int guests : args.guests) {
+            measure(args, guests);
+        }
+    });
+}
