@@ -1,5 +1,6 @@
 # Scenario restart: balloond killed with SIGKILL and started again changes no target: its
-# pins and hold times live under /balloond in Xenstore, and it rebuilds its state from there.
+# pins and hold times live under /balloond in Xenstore, and it rebuilds its state from there
+# (rst1 is pinned by `balloonctl set` before the kill and must still be pinned after it).
 
 # targets_now: "domid=target" for every domain, one line.
 targets_now() {
@@ -24,6 +25,7 @@ scenario_restart() {
     out=$(balloond_up 2>&1) || { fail $s "balloond: $out"; return; }
     out=$(domu_up rst1 256 512 side) || { fail $s "domU rst1: $out"; return; }
     out=$(domu_up rst2 256 512 side) || { fail $s "domU rst2: $out"; return; }
+    out=$(balloonctl set rst1 300M 2>&1) || { fail $s "balloonctl set rst1 300M: $out"; return; }
     # Settled first: no target change for 20 s (ten rounds).
     wait_for 300 targets_hold 20 || { fail $s "targets never settled: $(targets_now)"; return; }
     before=$(targets_now)
@@ -38,4 +40,8 @@ scenario_restart() {
     out=$(balloonctl list 2>&1) || { fail $s "balloonctl list after restart: $out"; return; }
     echo "$out" | grep -q rst1 && echo "$out" | grep -q rst2 ||
         { fail $s "restarted balloond does not list rst1 and rst2: $out"; return; }
+    echo "$out" | grep -E '^rst1[[:space:]]' | grep -qw pinned ||
+        { fail $s "rst1's pin was lost across the restart: $out"; return; }
+    [ "$(xs_target_kb rst1)" = 307200 ] ||
+        { fail $s "rst1's pinned target is $(xs_target_kb rst1) KiB, not 307200"; return; }
 }

@@ -1,11 +1,13 @@
 # Scenario uncooperative: a guest whose balloon cannot inflate (vm.watermark_scale_factor=1000
 # leaves it no MemAvailable). Asked to shrink, it is marked stuck, then uncooperative, and
-# balloond writes memory/uncooperative; its allocation stays where it was.
+# balloond writes memory/uncooperative; its allocation stays where it was. A cooperative guest
+# beside it (coop1, guest side) is still balanced: its allocation follows its target.
 
 scenario_uncooperative() {
     local s=uncooperative out
     out=$(balloond_up 2>&1) || { fail $s "balloond: $out"; return; }
     out=$(domu_up stuck1 384 384 stuck) || { fail $s "domU stuck1: $out"; return; }
+    out=$(domu_up coop1 256 512 side) || { fail $s "domU coop1: $out"; return; }
     wait_for 60 guest_said stuck1 'GUEST watermark_scale_factor=1000' ||
         { fail $s "stuck1 did not set vm.watermark_scale_factor"; return; }
     out=$(balloonctl set stuck1 128M 2>&1) || { fail $s "balloonctl set stuck1 128M: $out"; return; }
@@ -21,4 +23,13 @@ scenario_uncooperative() {
     [ "$(xl_mem stuck1)" -gt 200 ] ||
         { fail $s "stuck1 shrank to $(xl_mem stuck1) MiB: the guest was not stuck"; return; }
     guest_no_oom stuck1 || { fail $s "OOM kill in stuck1's kernel log"; return; }
+    # The other guest is still served: balloond moves it and it follows (state balanced, Xen's
+    # allocation within 2 MiB of its target).
+    out=$(balloonctl set coop1 300M 2>&1) || { fail $s "balloonctl set coop1 300M: $out"; return; }
+    wait_for 120 domain_state_is coop1 balanced ||
+        { fail $s "coop1 not balanced beside stuck1: $(balloonctl list 2>&1 | grep coop1)"; return; }
+    wait_until 60 '[ $(( $(xl_mem coop1) - 300 )) -le 2 ] && [ $(( 300 - $(xl_mem coop1) )) -le 2 ]' ||
+        { fail $s "coop1 at $(xl_mem coop1) MiB in xl list, target 300M"; return; }
+    echo "E2E-INFO uncooperative: coop1 followed to $(xl_mem coop1) MiB beside stuck1"
+    guest_no_oom coop1 || { fail $s "OOM kill in coop1's kernel log"; return; }
 }
