@@ -28,11 +28,24 @@ constexpr double kPressureRaise = 0.25;
 // Without MemAvailable, half of the page cache is taken as reclaimable.
 constexpr double kCacheReclaimable = 0.5;
 
-// Share of demand kept as MemAvailable in the active tier, out of reach of the idle tax: an
-// eighth of demand is a ninth of MemTotal, just above the tenth where Linux starts to thrash.
-constexpr double kThrashReserve = 0.125;
+// Share of demand kept as MemAvailable in the need tier, out of reach of the idle tax: a
+// seventh of demand is an eighth of MemTotal, a margin above the tenth where Linux starts to
+// thrash that the ordinary jitter of a workload (a few percent) does not cross.
+constexpr double kThrashReserve = 1.0 / 7;
 
-constexpr std::size_t kTiers = 4;
+// MemAvailable under MemTotal / this is the thrash line: Linux reclaims its working set.
+constexpr std::uint64_t kThrashDivisor = 10;
+// MemAvailable under MemTotal / this is nothing left: a guest there pages or OOM-kills.
+constexpr std::uint64_t kNothingLeftDivisor = 100;
+
+// The tiers, in the order host memory serves them.
+constexpr std::size_t kKeepTier = 1;     // guests without statistics keep their target
+constexpr std::size_t kHeldTier = 2;     // the part of its need a guest already holds
+constexpr std::size_t kUrgentTier = 3;   // growth to the need of guests under pressure: triage
+constexpr std::size_t kNeedTier = 4;     // growth to the need of the others: triage
+constexpr std::size_t kWantTier = 5;     // headroom (the taxed part) and the guest's request
+constexpr std::size_t kSurplusTier = 6;  // up to the ceiling
+constexpr std::size_t kTiers = 6;
 
 KiB scale(KiB amount, double factor) {
     return KiB{static_cast<std::uint64_t>(static_cast<double>(amount.count()) *
@@ -50,7 +63,7 @@ using Levels = std::array<KiB, kTiers + 1>;
 Levels levelsOf(Slot& s, const PolicyConfig& config) {
     const DomainSnapshot& dom = *s.dom;
     Levels l;
-    l[0] = s.floor;
+    l.fill(s.floor);
     if (!dom.report || dom.reportStale) {
         const KiB keep = clamp(s.current, s.floor, s.ceiling);
         l.fill(keep);
@@ -65,6 +78,16 @@ Levels levelsOf(Slot& s, const PolicyConfig& config) {
     s.reason.headroom = est.headroom;
     s.reason.pressure = est.underPressure;
 
+    if (est.contradicted) {
+        l.fill(s.floor);
+        l[kSurplusTier] = s.ceiling;
+        return l;
+    }
+    // A guest that balloons slowly keeps what it holds: memory it gives back arrives too late to
+    // help anyone, and it could not take it back in time for its next peak.
+    if (dom.convergence == Convergence::Slow) {
+        l[kKeepTier] = clamp(s.actual - s.videoram, s.floor, s.ceiling);
+    }
     const KiB active = clamp(est.demand, s.floor, s.ceiling);
     KiB want = clamp(est.demand + est.headroom, s.floor, s.ceiling);
     if (dom.guestRequested) {
@@ -74,10 +97,14 @@ Levels levelsOf(Slot& s, const PolicyConfig& config) {
     // MemTotal, Linux reclaims its working set and the guest stalls.
     const KiB reserve = min(want, active + scale(est.demand, kThrashReserve));
     const KiB untaxed = max(active + scale(want - active, 1.0 - config.idleTax), reserve);
-    l[1] = est.underPressure ? want : s.floor;
-    l[2] = max(l[1], untaxed);
-    l[3] = max(l[2], want);
-    l[4] = s.ceiling;
+    l[kHeldTier] = clamp(s.current, s.floor, untaxed);
+    l[kUrgentTier] = est.underPressure ? untaxed : l[kHeldTier];
+    l[kNeedTier] = untaxed;
+    l[kWantTier] = want;
+    l[kSurplusTier] = dom.convergence == Convergence::Slow ? want : s.ceiling;
+    for (std::size_t k = kKeepTier + 1; k <= kTiers; ++k) {
+        l[k] = max(l[k], l[k - 1]);
+    }
     return l;
 }
 
@@ -101,12 +128,21 @@ DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& con
     const double psi =
         report.psiSomeAvg10 && (paging || !counted) ? *report.psiSomeAvg10 * (1.0 / kPsiFull) : 0.0;
     est.pressure = std::clamp(std::max({psi, swap, faults}), 0.0, 1.0);
-    est.underPressure = est.pressure >= kPressureThreshold;
-    est.demand = used + scale(used, kPressureRaise * est.pressure);
-    // What a guest under pressure has pushed to swap, it needs back: at least used + swap used.
-    if (est.underPressure && report.swapUsed) {
-        est.demand = max(est.demand, used + *report.swapUsed);
-    }
+    const auto availableBelow = [&](std::uint64_t divisor) {
+        return report.available && report.available->count() * divisor < report.total.count();
+    };
+    const double claimed = report.psiSomeAvg10.value_or(0) * (1.0 / kPsiFull);
+    est.contradicted =
+        counted && !paging && claimed >= kPressureThreshold && availableBelow(kNothingLeftDivisor);
+    // Pressure as the comparison (and the issue) counts it: paging, or MemAvailable under a
+    // tenth of MemTotal, where Linux starts reclaiming the working set.
+    est.underPressure =
+        (est.pressure >= kPressureThreshold || availableBelow(kThrashDivisor)) && !est.contradicted;
+    // What a guest under pressure has pushed to swap, it needs back: used + swap used is its
+    // demand. Without a swap figure, demand is raised with the pressure instead.
+    est.demand = est.underPressure && report.swapUsed
+                     ? used + *report.swapUsed
+                     : used + scale(used, kPressureRaise * est.pressure);
     est.headroom = max(config.minHeadroom, scale(est.demand, config.headroomFraction));
     return est;
 }
@@ -144,14 +180,17 @@ void planDemand(std::span<Slot> slots, KiB forTargets, const PolicyConfig& confi
         for (std::size_t i = 0; i < movable.size(); ++i) {
             claims[i] = {levels[i][full + 1] - levels[i][full], movable[i]->reason.weight};
         }
-        partial = shareByWeight(claims, left);
+        // A need cut for everyone leaves everyone under pressure: serve needs whole, smallest
+        // first, so that as many guests as the host can hold stay out of it.
+        const bool need = full + 1 == kUrgentTier || full + 1 == kNeedTier;
+        partial = need ? triage(claims, left) : shareByWeight(claims, left);
     }
 
     for (std::size_t i = 0; i < movable.size(); ++i) {
         Slot& s = *movable[i];
         s.ideal = levels[i][full] + (partial.empty() ? KiB{} : partial[i]);
         s.reason.ideal = s.ideal;
-        const KiB want = levels[i][3];
+        const KiB want = levels[i][kWantTier];
         s.reason.share = s.ideal - want;
         s.reason.cut = want - s.ideal;
         if (s.reason.kind != ReasonKind::Demand) {

@@ -12,6 +12,10 @@ struct DemandEstimate {
     KiB headroom;         // on top of demand: headroomFraction of it, at least minHeadroom
     double pressure = 0;  // 0 (none) .. 1 (full): the strongest of PSI, swap traffic, major faults
     bool underPressure = false;  // enough to skip hysteresis and be served first
+    // The report claims pressure with nothing left (MemAvailable under 1 % of MemTotal) while
+    // its paging counters show no paging: physically implausible (a guest there pages or
+    // OOM-kills), so its figures protect none of its memory: it keeps what nobody else needs.
+    bool contradicted = false;
 };
 
 DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& config);

@@ -60,6 +60,10 @@ struct Claim {
     std::uint32_t weight = 1;
 };
 std::vector<KiB> shareByWeight(std::span<const Claim> claims, KiB budget);
+// Whole claims or nothing, smallest per share first, as many as the budget holds; what is left
+// is shared by weight among the claims that did not fit. Used where a partial grant is worth
+// little (a guest given part of its need is still under pressure).
+std::vector<KiB> triage(std::span<const Claim> claims, KiB budget);
 std::uint32_t effectiveWeight(const DomainSnapshot& dom);
 
 // proportional.cpp, demand.cpp: set ideal (and the reason) of every movable slot so that the

@@ -30,6 +30,24 @@ std::uint64_t mulDiv(Wide a, Wide b, Wide c) {
     return static_cast<std::uint64_t>(product / c);
 }
 
+// Indices of the non-empty claims, smallest per share first (ties by index: deterministic).
+std::vector<std::size_t> smallestPerShareFirst(std::span<const Claim> claims) {
+    std::vector<std::pair<double, std::size_t>> order;
+    order.reserve(claims.size());
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        if (claims[i].amount.count() != 0) {
+            order.emplace_back(static_cast<double>(claims[i].amount.count()) /
+                                   static_cast<double>(weightOf(claims[i])),
+                               i);
+        }
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<std::size_t> out(order.size());
+    std::transform(order.begin(), order.end(), out.begin(),
+                   [](const auto& entry) { return entry.second; });
+    return out;
+}
+
 }  // namespace
 
 std::uint32_t effectiveWeight(const DomainSnapshot& dom) {
@@ -51,37 +69,47 @@ std::vector<KiB> shareByWeight(std::span<const Claim> claims, KiB budget) {
     // Smallest claim per share first: those are satisfied in full while the level rises. The
     // order only needs to be close: the exact test below decides, and no grant exceeds its claim.
     // Empty claims (common: most domains have nothing in the tier being cut) are left out.
-    std::vector<std::pair<double, std::size_t>> order;
-    order.reserve(claims.size());
+    const std::vector<std::size_t> order = smallestPerShareFirst(claims);
     Wide shares = 0;
-    for (std::size_t i = 0; i < claims.size(); ++i) {
-        if (claims[i].amount.count() == 0) {
-            continue;
-        }
-        order.emplace_back(static_cast<double>(claims[i].amount.count()) /
-                               static_cast<double>(weightOf(claims[i])),
-                           i);
+    for (const std::size_t i : order) {
         shares += weightOf(claims[i]);
     }
-    std::sort(order.begin(), order.end());
-
     Wide left = budget.count();
     std::size_t i = 0;
     for (; i < order.size(); ++i) {
-        const Claim& c = claims[order[i].second];
+        const Claim& c = claims[order[i]];
         // Satisfied in full when its claim is within its share of what is left.
         if (Wide{c.amount.count()} * shares > left * weightOf(c)) {
             break;
         }
-        grants[order[i].second] = c.amount;
+        grants[order[i]] = c.amount;
         left -= c.amount.count();
         shares -= weightOf(c);
     }
     // Everyone else gets the same per share; rounding down keeps the sum within the budget.
     for (std::size_t j = i; j < order.size(); ++j) {
-        const Claim& c = claims[order[j].second];
+        const Claim& c = claims[order[j]];
         const KiB share{mulDiv(left, weightOf(c), shares)};
-        grants[order[j].second] = min(share, c.amount);
+        grants[order[j]] = min(share, c.amount);
+    }
+    return grants;
+}
+
+std::vector<KiB> triage(std::span<const Claim> claims, KiB budget) {
+    std::vector<KiB> grants(claims.size());
+    std::vector<Claim> rest(claims.size());  // what did not fit, shared at the end
+    KiB left = budget;
+    for (const std::size_t i : smallestPerShareFirst(claims)) {
+        if (claims[i].amount <= left) {
+            grants[i] = claims[i].amount;
+            left -= claims[i].amount;
+        } else {
+            rest[i] = claims[i];
+        }
+    }
+    const std::vector<KiB> shared = shareByWeight(rest, left);
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        grants[i] += shared[i];
     }
     return grants;
 }

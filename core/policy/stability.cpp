@@ -1,10 +1,11 @@
 // From the policy's ideal to the target written: small changes are skipped (deadband), a target
 // changes at most once per holdTime unless the guest is under pressure (hysteresis), and a
-// single step moves at most maxStep (a guest under pressure grows at once). Those limits may
-// leave the plan over budget (a grow allowed while the shrink paying for it was held or capped);
-// the repair at the end trims grows of guests not under pressure, then lets withheld shrinks go
-// further, and only then trims grows of guests under pressure: the budget always wins over
-// smoothness, and smoothness never keeps memory from a guest under pressure.
+// single step moves at most maxStep (a guest under pressure grows at once). A change toward the
+// allocation the guest still holds calls off a move it has not made: neither limit applies. Those
+// limits may leave the plan over budget (a grow allowed while the shrink paying for it was held or
+// capped); the repair at the end trims grows of guests not under pressure, then lets withheld
+// shrinks go further, and only then trims grows of guests under pressure: the budget always wins
+// over smoothness, and smoothness never keeps memory from a guest under pressure.
 #include <algorithm>
 
 #include "planning.h"
@@ -26,9 +27,18 @@ bool grows(const Slot& s, bool pressured) {
     return s.movable && s.pressure == pressured && s.target > baseOf(s);
 }
 
+// Toward the allocation the guest still holds, a change only calls off part of a move it has
+// not made yet: no churn for the guest, so the hold does not apply (a slow guest is stopped
+// before it gives away memory it will need back).
+bool callsOffAMove(const Slot& s) {
+    const KiB holds = s.actual - s.videoram;
+    return (s.ideal > s.current && s.ideal <= holds) || (s.ideal < s.current && s.ideal >= holds);
+}
+
 bool held(const Slot& s, const PolicyConfig& config, TimePoint now) {
     const auto& last = s.lastChange;
-    return last && !s.pressure && now - *last < config.holdTime && now >= *last;
+    return last && !s.pressure && !callsOffAMove(s) && now - *last < config.holdTime &&
+           now >= *last;
 }
 
 // The target one step from base toward ideal.
@@ -44,8 +54,10 @@ KiB limited(Slot& s, KiB base, const PolicyConfig& config, TimePoint now) {
         s.reason.limit = Limit::Held;
         return base;
     }
-    // A guest under pressure grows at once: the step cap smooths moves nobody is waiting for.
-    if (distance(base, s.ideal) > config.maxStep && !(s.pressure && s.ideal > base)) {
+    // A guest under pressure grows at once: the step cap smooths moves nobody is waiting for
+    // (and calling off a move moves no memory).
+    if (distance(base, s.ideal) > config.maxStep && !(s.pressure && s.ideal > base) &&
+        !callsOffAMove(s)) {
         s.reason.limit = Limit::StepCap;
         return s.ideal < base ? base - config.maxStep : base + config.maxStep;
     }

@@ -1,7 +1,7 @@
 // Issue 10 item 6: the comparison set under balloond's demand policy, squeezed's proportional
-// policy, a qmemman-style policy and a static split. Demand never lets host free memory fall
-// below the slush and keeps guests out of pressure better than every baseline, except where the
-// tests below say otherwise (two scenarios still open). Headless, in virtual time.
+// policy, a qmemman-style policy and a static split. In every scenario demand keeps host free
+// memory above the slush, builds every domain, and has no more pressure-seconds than any
+// baseline (strictly fewer wherever a baseline has any). Headless, in virtual time.
 #include <map>
 #include <string>
 
@@ -43,6 +43,29 @@ TEST_P(EveryScenario, DemandKeepsTheSlushAndBuildsEveryDomain) {
     EXPECT_EQ(runs.at("demand").createsFailed, 0U);
 }
 
+TEST_P(EveryScenario, DemandBeatsEveryBaselineOnPressureSeconds) {
+    const auto runs = byPolicy(GetParam());
+    ASSERT_EQ(runs.size(), 4U);
+    const RunResult& demand = runs.at("demand");
+    for (const auto& [name, baseline] : runs) {
+        if (name != "demand") {
+            EXPECT_TRUE(beats(demand, baseline))
+                << "demand " << demand.pressureSeconds << " pressure-s, " << name << " "
+                << baseline.pressureSeconds;
+        }
+    }
+}
+
+// OOM kills come at a burst's first second, when demand jumps past what the guest holds plus
+// its swap. A policy that reclaims idle memory cannot know the next peak; the ones that never
+// reclaim it (proportional, static) have fewer kills and two to three times the pressure
+// (docs/policy.md, "Comparison"). Against the baseline that also reclaims, demand has no more.
+TEST_P(EveryScenario, DemandHasNoMoreOomKillsThanTheQmemmanBaseline) {
+    const auto runs = byPolicy(GetParam());
+    ASSERT_EQ(runs.size(), 4U);
+    EXPECT_LE(runs.at("demand").oomKills, runs.at("qmemman").oomKills);
+}
+
 INSTANTIATE_TEST_SUITE_P(PolicyComparison, EveryScenario,
                          ::testing::Values("steady-mix", "burst", "many-idle", "overcommit",
                                            "reservation", "stuck-guest"),
@@ -52,39 +75,19 @@ INSTANTIATE_TEST_SUITE_P(PolicyComparison, EveryScenario,
                              return name;
                          });
 
-class WonScenario : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(WonScenario, DemandBeatsEveryBaselineOnPressureSeconds) {
-    const auto runs = byPolicy(GetParam());
-    for (const auto& [name, baseline] : runs) {
-        EXPECT_TRUE(beats(runs.at("demand"), baseline) || name == "demand")
-            << "demand " << runs.at("demand").pressureSeconds << " pressure-s, " << name << " "
-            << baseline.pressureSeconds;
+// The two scenarios demand used to lose (burst to qmemman, overcommit to static) are the ones
+// where every baseline has pressure: a sharper check that demand wins them by the margin the
+// committed figures show (bench/results/policy-comparison.md), not by a rounding.
+TEST(PolicyComparison, OnBurstsAndAnOvercommittedHostDemandWinsByAMargin) {
+    for (const char* scenario : {"burst", "overcommit"}) {
+        const auto runs = byPolicy(scenario);
+        for (const auto& [name, baseline] : runs) {
+            if (name != "demand") {
+                EXPECT_LT(runs.at("demand").pressureSeconds, 0.97 * baseline.pressureSeconds)
+                    << scenario << ": " << name;
+            }
+        }
     }
-}
-
-INSTANTIATE_TEST_SUITE_P(PolicyComparison, WonScenario,
-                         ::testing::Values("steady-mix", "many-idle", "reservation", "stuck-guest"),
-                         [](const ::testing::TestParamInfo<std::string>& param) {
-                             std::string name = param.param;
-                             std::erase(name, '-');
-                             return name;
-                         });
-
-// Not yet won (docs/policy.md, "Comparison"): on bursts the qmemman-style baseline has less
-// pressure by running the host below the slush; on the over-committed host the static split
-// has less, by never moving memory between guests that all end up short.
-TEST(PolicyComparison, OnBurstsDemandBeatsEveryBaselineThatKeepsTheSlush) {
-    const auto runs = byPolicy("burst");
-    EXPECT_TRUE(beats(runs.at("demand"), runs.at("proportional")));
-    EXPECT_TRUE(beats(runs.at("demand"), runs.at("static")));
-    EXPECT_GT(runs.at("qmemman").slushBreaches, 0U);
-}
-
-TEST(PolicyComparison, OnAnOvercommittedHostDemandBeatsProportionalAndQmemman) {
-    const auto runs = byPolicy("overcommit");
-    EXPECT_TRUE(beats(runs.at("demand"), runs.at("proportional")));
-    EXPECT_TRUE(beats(runs.at("demand"), runs.at("qmemman")));
 }
 
 TEST(PolicyComparison, TheStaticSplitNeverChangesATarget) {

@@ -1,4 +1,4 @@
-// The demand policy on hand-made snapshots: demand + headroom, shares, idle tax, pressure first,
+// The demand policy on hand-made snapshots: demand + headroom, shares, idle tax, triage of needs,
 // guests without statistics, floors and ceilings, stuck guests.
 #include <gtest/gtest.h>
 
@@ -13,6 +13,11 @@ PolicyConfig unsmoothed() {
     c.maxStep = gib(64);
     c.deadband = KiB{0};
     return c;
+}
+
+// What the need tier keeps on top of demand: a seventh of it (MemAvailable an eighth of MemTotal).
+KiB withReserve(KiB demand) {
+    return demand + KiB{demand.count() / 7};
 }
 
 KiB wantOf(const DomainPlan& p) {
@@ -53,32 +58,96 @@ TEST(DemandPolicy, ReclaimsIdleMemoryBeforeTheBusyGuestsDemand) {
     EXPECT_GT(planFor(plan, 2).reason.cut, KiB{0});
 }
 
-TEST(DemandPolicy, WithoutTheIdleTaxSharesCutIntoTheBusyGuestsDemand) {
+TEST(DemandPolicy, WithoutTheIdleTaxARequestCompetesWithTheBusyGuestsNeed) {
     auto a = withReport(domain(1, gib(2), gib(8)), usingMemory(gib(2)));
     auto b = withReport(domain(2, mib(1600), gib(8)), usingMemory(mib(256)));
     b.guestRequested = gib(3);
     PolicyConfig c = unsmoothed();
     c.idleTax = 0;
-    const Plan plan = policy::decide(host(KiB{0}, {a, b}), c);
+    const Plan plan = policy::decide(host(gib(1), {a, b}), c);
 
-    // Pure shares: both get the same above their floor, so A ends below what it uses.
-    EXPECT_LT(targetOf(plan, 1), gib(2));
-    EXPECT_EQ(targetOf(plan, 1), targetOf(plan, 2));
+    // Untaxed, all of B's request is need: the host cannot hold both needs, so the smaller
+    // (A's demand and headroom) is served whole and B gets what is left.
+    EXPECT_EQ(targetOf(plan, 1), wantOf(planFor(plan, 1)));
+    EXPECT_GT(targetOf(plan, 2), mib(1600));
+    EXPECT_LT(targetOf(plan, 2), gib(3));
 }
 
-TEST(DemandPolicy, GuestsUnderPressureGetTheirsBeforeIdleOnesKeepActiveMemory) {
+TEST(DemandPolicy, AGuestUnderPressureGetsIdleMemoryButNotMemoryAnotherGuestUses) {
     GuestReport pressed = usingMemory(mib(1600));
     pressed.psiSomeAvg10 = 3000;  // 30 %: full pressure
     auto a = withReport(domain(1, gib(2), gib(8)), pressed);
-    auto b = withReport(domain(2, gib(1), gib(8)), usingMemory(gib(1)));
+    // B uses 1G of the 1.5G it holds.
+    auto b = withReport(domain(2, mib(1536), gib(8)), usingMemory(gib(1)));
     const Plan plan = policy::decide(host(mib(64), {a, b}), unsmoothed());
 
     const DomainPlan& pa = planFor(plan, 1);
     EXPECT_TRUE(pa.reason.pressure);
     EXPECT_EQ(pa.reason.demand, mib(2000));  // raised by a quarter
-    EXPECT_EQ(pa.target, wantOf(pa));
-    EXPECT_LT(targetOf(plan, 2), gib(1));  // B gives up part of what it uses
+    EXPECT_GE(pa.target, withReserve(mib(2000)));
+    // B gives idle memory but keeps its need (what it uses and a seventh more): taking memory
+    // a guest uses only moves the pressure from one guest to another.
+    EXPECT_LT(targetOf(plan, 2), mib(1536));
+    EXPECT_GE(targetOf(plan, 2), withReserve(gib(1)));
     EXPECT_FALSE(plan.shortfall);
+}
+
+TEST(DemandPolicy, WhenNeedsDoNotFitServesAsManyGuestsWholeAsTheHostHolds) {
+    // Three guests swapping, each needing 1G + 1G/7 more than the 1G it holds; the host has
+    // room for two of those growths. Cutting each by a third would leave all three swapping.
+    std::vector<DomainSnapshot> doms;
+    for (DomId id = 1; id <= 3; ++id) {
+        GuestReport r = usingMemory(gib(1), gib(1));
+        r.swapUsed = gib(1);
+        r.swapInPages = 16384;
+        doms.push_back(withReport(domain(id, gib(1), gib(8)), r));
+    }
+    const KiB need = withReserve(gib(2));
+    const KiB growth = need - gib(1);
+    const Plan plan = policy::decide(host(growth + growth + mib(64), doms), unsmoothed());
+    int served = 0;
+    for (const DomId id : {DomId{1}, DomId{2}, DomId{3}}) {
+        EXPECT_TRUE(planFor(plan, id).reason.pressure);
+        served += targetOf(plan, id) >= need ? 1 : 0;
+    }
+    EXPECT_EQ(served, 2);
+}
+
+TEST(DemandPolicy, MemAvailableUnderATenthCountsAsPressure) {
+    GuestReport thin = usingMemory(mib(950), gib(1));
+    EXPECT_TRUE(policy::estimateDemand(thin, config()).underPressure);
+    EXPECT_FALSE(policy::estimateDemand(usingMemory(mib(900), gib(1)), config()).underPressure);
+}
+
+TEST(DemandPolicy, AReportClaimingPressureWithNothingLeftButNoPagingProtectsNoMemory) {
+    // The liar: "every page in use, stalled all the time", while its counters show no paging.
+    GuestReport lie = usingMemory(gib(2), gib(2));
+    lie.psiSomeAvg10 = 10000;
+    lie.swapInPages = 0;
+    lie.swapOutPages = 0;
+    lie.majorFaults = 0;
+    EXPECT_TRUE(policy::estimateDemand(lie, config()).contradicted);
+    EXPECT_FALSE(policy::estimateDemand(lie, config()).underPressure);
+
+    GuestReport swapping = usingMemory(gib(1), gib(1));
+    swapping.swapUsed = mib(512);
+    swapping.swapInPages = 16384;
+    auto liar = withReport(domain(1, gib(2), gib(8)), lie);
+    auto honest = withReport(domain(2, gib(1), gib(8)), swapping);
+    const Plan plan = policy::decide(host(mib(64), {liar, honest}), unsmoothed());
+    EXPECT_LT(targetOf(plan, 1), gib(1));
+    EXPECT_GE(targetOf(plan, 2), gib(1) + mib(512));
+}
+
+TEST(DemandPolicy, ASlowGuestKeepsWhatItHolds) {
+    // Told to shrink, it still holds 1.5G: given back at a few MiB/s, that memory would arrive
+    // too late to help anyone, and the guest could not take it back for its next peak.
+    auto slow = withReport(domain(1, mib(512), gib(8)), usingMemory(mib(256), mib(1536)));
+    slow.actual = mib(1536);
+    slow.convergence = Convergence::Slow;
+    auto busy = withReport(domain(2, gib(2), gib(8)), usingMemory(mib(1900), gib(2)));
+    const Plan plan = policy::decide(host(KiB{0}, {slow, busy}), unsmoothed());
+    EXPECT_EQ(targetOf(plan, 1), mib(1536));
 }
 
 TEST(DemandPolicy, SwapTrafficAndMajorFaultsCountAsPressure) {
@@ -207,14 +276,14 @@ TEST(DemandPolicy, AGuestUnderPressureNeedsBackWhatItSwappedOut) {
     EXPECT_EQ(policy::estimateDemand(swapping, config()).demand, gib(1) + mib(800));
 }
 
-TEST(DemandPolicy, TheIdleTaxLeavesAThrashReserveOfAnEighthOfDemand) {
-    // A short host cuts both guests to their active tier: demand plus an eighth, not less.
-    // Room for both active tiers (1152M each) but not for both wants (1177.6M each).
-    auto a = withReport(domain(1, mib(1196), gib(8)), usingMemory(gib(1)));
-    auto b = withReport(domain(2, mib(1196), gib(8)), usingMemory(gib(1)));
+TEST(DemandPolicy, TheIdleTaxLeavesAThrashReserveOfASeventhOfDemand) {
+    // A short host cuts both guests to their need: demand plus a seventh, not less.
+    // Room for both needs (1170.3M each) but not for both wants (1177.6M each).
+    auto a = withReport(domain(1, mib(1206), gib(8)), usingMemory(gib(1)));
+    auto b = withReport(domain(2, mib(1206), gib(8)), usingMemory(gib(1)));
     const Plan plan = policy::decide(host(KiB{0}, {a, b}), unsmoothed());
     for (const DomId id : {DomId{1}, DomId{2}}) {
-        EXPECT_GE(targetOf(plan, id), gib(1) + mib(128));
+        EXPECT_GE(targetOf(plan, id), withReserve(gib(1)));
         EXPECT_LT(targetOf(plan, id), wantOf(planFor(plan, id)));
     }
 }

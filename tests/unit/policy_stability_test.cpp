@@ -1,5 +1,5 @@
-// Stability: deadband, step cap, hold time, the budget over all three, no oscillation around a
-// stuck guest, and the two-phase write order.
+// Stability: deadband, step cap, hold time (and what it does not hold), the budget over all
+// three, no oscillation around a stuck guest, and the two-phase write order.
 #include <gtest/gtest.h>
 
 #include "policy_fixtures.h"
@@ -36,6 +36,16 @@ TEST(Stability, HoldsATargetChangedWithinTheHoldTime) {
 
     h.domains[0].lastTargetChange = kNow - 61s;
     EXPECT_TRUE(planFor(policy::decide(h, config(PolicyKind::Proportional)), 1).changed());
+}
+
+TEST(Stability, CallingOffAMoveTheGuestHasNotMadeIsNotHeld) {
+    // Told 10 s ago to shrink from 1.5G to 512M, the guest still holds 1.5G: putting the target
+    // back where it is costs the guest nothing, so the hold time does not apply.
+    auto d = domain(1, mib(512), gib(8));
+    d.actual = mib(1536);
+    d.lastTargetChange = kNow - 10s;
+    const Plan plan = policy::decide(host(mib(64), {d}), config(PolicyKind::Proportional));
+    EXPECT_EQ(targetOf(plan, 1), mib(1536));
 }
 
 TEST(Stability, PressureOverridesTheHoldTime) {
