@@ -19,9 +19,10 @@ using config_detail::typeName;
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kTables{"host",   "dom0",   "intervals",
-                                                  "policy", "limits", "domain"};
+constexpr std::array<std::string_view, 8> kTables{"host",   "dom0", "intervals", "policy",
+                                                  "limits", "dbus", "metrics",   "domain"};
 constexpr std::size_t kMaxNameLength = 256;
+constexpr std::size_t kMaxGroupNameLength = 64;
 
 const toml::table* subTable(const toml::table& root, std::string_view name,
                             std::string_view source) {
@@ -103,6 +104,40 @@ void readLimits(TableReader& r, Config& config) {
     // Xenstore values are at most 4096 bytes; a report needs a few dozen.
     r.readInteger("report-max-bytes", config.limits.reportMaxBytes, 64, 4096);
     r.readInteger("reports-per-second", config.limits.reportsPerSecond, 1, 100);
+}
+
+void readDbus(TableReader& r, Config& config) {
+    DbusConfig& d = config.dbus;
+    if (!r.readString("admin-group", d.adminGroup)) {
+        return;
+    }
+    d.adminGroupPosition = r.positionOf("admin-group");
+    // Group names are short words; anything else is a typo or an attempt to confuse the logs.
+    const bool printable = std::all_of(d.adminGroup.begin(), d.adminGroup.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > ' ' && u < 0x7f && c != ':' && c != '/';
+    });
+    if (d.adminGroup.size() > kMaxGroupNameLength || !printable) {
+        r.fail("admin-group",
+               "must be a group name of at most 64 printable characters without "
+               "spaces, ':' or '/' (or \"\" for root only)");
+    }
+}
+
+void readMetrics(TableReader& r, Config& config) {
+    MetricsConfig& m = config.metrics;
+    std::string dir;
+    if (r.readString("textfile-dir", dir)) {
+        if (!dir.empty() && (dir.front() != '/' || dir.find('\0') != std::string::npos)) {
+            r.fail("textfile-dir",
+                   "must be an absolute directory path, e.g. "
+                   "\"/var/lib/prometheus/node-exporter\" (or \"\" for no metrics)");
+        }
+        m.textfileDir = dir;
+    }
+    if (r.readDuration("interval", m.interval) && m.interval < std::chrono::seconds(1)) {
+        r.fail("interval", "must be at least 1s (Prometheus scrapes far less often)");
+    }
 }
 
 bool isUuid(std::string_view s) {
@@ -251,12 +286,14 @@ ParsedConfig parseConfig(std::istream& in, std::string_view sourceName) {
     }
 
     using Reader = void (*)(TableReader&, Config&);
-    const std::array<std::pair<std::string_view, Reader>, 5> sections{{
+    const std::array<std::pair<std::string_view, Reader>, 7> sections{{
         {"host", readHost},
         {"dom0", readDom0},
         {"intervals", readIntervals},
         {"policy", readPolicy},
         {"limits", readLimits},
+        {"dbus", readDbus},
+        {"metrics", readMetrics},
     }};
     for (const auto& [name, read] : sections) {
         if (const toml::table* table = subTable(root, name, sourceName)) {

@@ -63,11 +63,27 @@ struct DomainOverride {
     SourcePosition position;     // of its [[domain]] header, for the daemon's messages
 };
 
+// [dbus]
+struct DbusConfig {
+    // Members of this group may call the mutating methods, besides root; empty: root only. The
+    // daemon resolves the name at start and on reload (daemon/dbus_auth.h requireAdminGroup).
+    std::string adminGroup;
+    SourcePosition adminGroupPosition;  // of its value, for "no such group"
+};
+
+// [metrics]: Prometheus text exposition for node_exporter's textfile collector.
+struct MetricsConfig {
+    std::filesystem::path textfileDir;  // absolute; empty: no metrics file
+    Millis interval{10000};             // written after a round, at most once per interval
+};
+
 struct Config {
     PolicyConfig policy;  // [policy], plus [host] slush
     Dom0Config dom0;
     IntervalsConfig intervals;
     LimitsConfig limits;
+    DbusConfig dbus;
+    MetricsConfig metrics;
     std::vector<DomainOverride> domains;
 
     // The override for a domain: the one naming its uuid (any case), else the one naming its

@@ -9,7 +9,11 @@ namespace balloon::daemon {
 
 Daemon::Daemon(EventLoop& loop, xen::XenStore& xs, xen::HypervisorPort& hv, Config config,
                ConfigLoader reload)
-    : loop_(loop), xs_(xs), balancer_(xs, hv, std::move(config)), reload_(std::move(reload)) {}
+    : loop_(loop),
+      xs_(xs),
+      balancer_(xs, hv, std::move(config)),
+      reload_(std::move(reload)),
+      metrics_(balancer_.config().metrics) {}
 
 void Daemon::start() {
     xs_.watch("@introduceDomain", "domains");
@@ -89,8 +93,10 @@ void Daemon::runRound(bool domainsChanged) {
         throw;
     } catch (const xen::HypervisorError& e) {
         BLOG(error) << "hypervisor call failed: " << e.what() << "; retrying next sample";
+        metrics_.countError("hypervisor");
         return;
     }
+    metrics_.onRound(balancer_, summary, *lastRound_);
     reportStatus(summary);
     if (observer_) {
         observer_(summary);
@@ -100,6 +106,7 @@ void Daemon::runRound(bool domainsChanged) {
 RoundSummary Daemon::roundNow() {
     lastRound_ = Clock::now();
     auto summary = balancer_.round(*lastRound_, false);
+    metrics_.onRound(balancer_, summary, *lastRound_);
     if (observer_) {
         observer_(summary);
     }
@@ -111,9 +118,13 @@ void Daemon::reload() {
     try {
         Config next = reload_();
         const auto interval = next.intervals.sample;
+        metrics_.reconfigure(next.metrics);
         balancer_.reconfigure(std::move(next));
         loop_.cancelTimer(sampleTimer_);
         sampleTimer_ = loop_.addTimer(interval, interval, [this] { runRound(false); });
+        if (reloadObserver_) {
+            reloadObserver_(balancer_.config());
+        }
         BLOG(notice) << "SIGHUP: configuration reloaded";
     } catch (const std::exception& e) {
         BLOG(error) << "SIGHUP: keeping the running configuration: " << e.what();

@@ -1,6 +1,7 @@
 // balloond at run time: the balancer on the event loop. Rounds run every sample interval, and at
 // once (at most every kMinRoundGap) when a guest's report or the set of domains changes. SIGHUP
-// reloads the configuration file; SIGTERM and SIGINT stop the loop.
+// reloads the configuration file; SIGTERM and SIGINT stop the loop. After each round the
+// Prometheus metrics file is brought up to date ([metrics], daemon/metrics.h).
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 
 #include "balancer.h"
 #include "event_loop.h"
+#include "metrics.h"
 #include "service_notify.h"
 
 namespace balloon::daemon {
@@ -34,6 +36,12 @@ public:
     void setRoundObserver(std::function<void(const RoundSummary&)> observer) {
         observer_ = std::move(observer);
     }
+    // Called after a SIGHUP reload took effect, with the new configuration (the D-Bus admin
+    // group).
+    void setReloadObserver(std::function<void(const Config&)> observer) {
+        reloadObserver_ = std::move(observer);
+    }
+    [[nodiscard]] const Metrics& metrics() const { return metrics_; }
 
 private:
     void onXenstoreReadable();
@@ -51,6 +59,8 @@ private:
     ServiceNotifier notifier_;
     std::string lastStatus_;
     std::function<void(const RoundSummary&)> observer_;
+    std::function<void(const Config&)> reloadObserver_;
+    Metrics metrics_;
     EventLoop::TimerId sampleTimer_ = 0;
     std::optional<EventLoop::TimerId> soonTimer_;
     std::optional<TimePoint> lastRound_;

@@ -57,4 +57,13 @@ std::optional<gid_t> lookupGroup(const std::string& name) {
     return found->gr_gid;
 }
 
+void requireAdminGroup(const DbusConfig& config) {
+    if (!config.adminGroup.empty() && !lookupGroup(config.adminGroup)) {
+        throw ConfigError(config.adminGroupPosition,
+                          "[dbus] admin-group: there is no group \"" + config.adminGroup +
+                              "\" on this host; create it (groupadd " + config.adminGroup +
+                              "), correct the name, or remove the key for root only");
+    }
+}
+
 }  // namespace balloon::daemon

@@ -9,6 +9,8 @@
 
 #include <sys/types.h>
 
+#include "config.h"
+
 namespace sdbus {
 class Message;
 }
@@ -32,5 +34,9 @@ private:
 
 // The gid of a group name; nullopt when there is no such group.
 std::optional<gid_t> lookupGroup(const std::string& name);
+
+// Checks [dbus] admin-group at start-up and on reload: an admin group that does not exist is a
+// configuration error (ConfigError at the key, naming the group), not a silent root-only API.
+void requireAdminGroup(const DbusConfig& config);
 
 }  // namespace balloon::daemon

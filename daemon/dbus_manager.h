@@ -46,6 +46,8 @@ public:
 
     // Re-reads the figures; emits PropertiesChanged for those that differ.
     void refresh();
+    // A reloaded [dbus] admin-group: applies from the next call.
+    void setAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
 private:
     uint64_t SetTarget(const std::string& domain, const std::string& size) override;

@@ -48,6 +48,7 @@ BusService::BusService(Daemon& daemon, std::unique_ptr<sdbus::IConnection> conne
         }
     }
     daemon_.setRoundObserver([this](const RoundSummary& summary) { onRound(summary); });
+    daemon_.setReloadObserver([this](const Config& next) { setAdminGroup(next.dbus.adminGroup); });
     busFd_ = connection_->getEventLoopPollData().fd;
     daemon_.loop().watchFd(busFd_, [this] { drain(); });
     daemon_.loop().setPrepareHook([this] { return drain(); });
@@ -66,6 +67,7 @@ BusService::BusService(Daemon& daemon, std::unique_ptr<sdbus::IConnection> conne
 
 BusService::~BusService() {
     daemon_.setRoundObserver({});
+    daemon_.setReloadObserver({});
     daemon_.loop().setPrepareHook({});
     daemon_.loop().unwatchFd(busFd_);
     domains_.clear();
@@ -83,6 +85,10 @@ Authorizer BusService::makeAuthorizer(const BusOptions& options) const {
         return Authorizer{};
     }
     return Authorizer{*gid, options.adminGroup};
+}
+
+void BusService::setAdminGroup(const std::string& group) {
+    manager_->setAuthorizer(makeAuthorizer(BusOptions{std::nullopt, group}));
 }
 
 void BusService::onRound(const RoundSummary& summary) {

@@ -29,7 +29,7 @@ std::unique_ptr<sdbus::IConnection> connectBus(const std::optional<std::string>&
 
 class BusService {
 public:
-    // After Daemon::start(): registers the objects, takes the round observer, hooks the
+    // After Daemon::start(): registers the objects, takes the round and reload observers, hooks the
     // connection into the daemon's loop, then owns org.balloond.Balloon1. Throws
     // std::runtime_error when the bus refuses the name (policy file missing, not root).
     BusService(Daemon& daemon, std::unique_ptr<sdbus::IConnection> connection,
@@ -43,6 +43,9 @@ public:
     BusService& operator=(BusService&&) = delete;
 
     [[nodiscard]] sdbus::IConnection& connection() { return *connection_; }
+    // Who may change things from now on (empty: root only); called on every reload (SIGHUP)
+    // with the new [dbus] admin-group.
+    void setAdminGroup(const std::string& group);
 
 private:
     void onRound(const RoundSummary& summary);

@@ -34,9 +34,10 @@ struct DomainRecord {
     // The guest's own word, decoded and bounded; receivedAt is our clock, not the guest's.
     std::optional<GuestReport> report;
     std::optional<TimePoint> reportReceivedAt;
-    bool reportPending = false;     // a change arrived while the domain was over its read rate
-    std::uint64_t reportReads = 0;  // Xenstore reads of this guest's statistics
-    double readTokens = 0;          // the per-domain read budget (ReportReader)
+    bool reportPending = false;       // a change arrived while the domain was over its read rate
+    std::uint64_t reportReads = 0;    // Xenstore reads of this guest's statistics
+    std::uint64_t reportRejects = 0;  // reports refused (malformed, out of bounds): metrics
+    double readTokens = 0;            // the per-domain read budget (ReportReader)
     std::optional<TimePoint> readTokensAt;
 
     ConvergenceTracker convergence;

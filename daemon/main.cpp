@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "dbus_auth.h"
 #include "dbus_service.h"
 #include "event_loop.h"
 #include "log.h"
@@ -26,6 +27,8 @@ balloon::Config loadConfigOrDefaults(const std::string& path) {
     for (const auto& warning : parsed.warnings) {
         BLOG(warning) << warning;
     }
+    // Groups are looked up here, at start and on every SIGHUP: a group created since counts.
+    balloon::daemon::requireAdminGroup(parsed.config.dbus);
     return parsed.config;
 }
 
@@ -47,11 +50,10 @@ int main(int argc, char** argv) {
         daemon::Daemon service(loop, *xenstore, *hypervisor, config, reload);
         service.start();
         // The D-Bus API, on the daemon's own loop: the system bus unless told otherwise.
-        // TODO(lead): pass the configured [dbus] admin-group once Config has it (root only now).
         std::unique_ptr<daemon::BusService> bus;
         if (!options.noBus) {
             bus = std::make_unique<daemon::BusService>(
-                service, daemon::BusOptions{options.busAddress, std::string()});
+                service, daemon::BusOptions{options.busAddress, config.dbus.adminGroup});
         }
         BLOG(notice) << "balloond started: " << service.balancer().registry().records().size()
                      << " domains";

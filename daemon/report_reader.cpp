@@ -61,6 +61,7 @@ bool ReportReader::read(DomainRecord& record, TimePoint now) {
     }
     if (!result) {
         ++rejected_;
+        ++record.reportRejects;
         onReject_(record, result.error);
         return false;
     }

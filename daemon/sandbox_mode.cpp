@@ -68,7 +68,7 @@ int runSandbox(const Options& options, const Config& config, const Daemon::Confi
             privateBus.emplace();
             address = privateBus->address();
         }
-        bus = std::make_unique<BusService>(service, BusOptions{address, std::string()});
+        bus = std::make_unique<BusService>(service, BusOptions{address, config.dbus.adminGroup});
         busLine = "\nballoonctl: BALLOONCTL_BUS_ADDRESS='" + address + "' balloonctl list";
     }
 

@@ -55,6 +55,9 @@ void expectDefaults(const Config& c) {
     EXPECT_EQ(c.intervals.reportStaleAfter, 30s);
     EXPECT_EQ(c.limits.reportMaxBytes, 512U);
     EXPECT_EQ(c.limits.reportsPerSecond, 2U);
+    EXPECT_EQ(c.dbus.adminGroup, "");
+    EXPECT_EQ(c.metrics.textfileDir, std::filesystem::path());
+    EXPECT_EQ(c.metrics.interval, 10s);
 }
 
 TEST(ConfigParser, AnEmptyFileGivesTheDefaults) {
@@ -88,6 +91,11 @@ default-min = "256M"
 [limits]
 report-max-bytes = 1024
 reports-per-second = 5
+[dbus]
+admin-group = "balloon-admins"
+[metrics]
+textfile-dir = "/var/lib/prometheus/node-exporter"
+interval = "30s"
 [[domain]]
 name = "web1"
 min = "512M"
@@ -117,6 +125,10 @@ uuid = "5F2BD6D4-8C1F-4A8E-9B7C-2D3E4F5A6B7C"
     EXPECT_EQ(c.policy.defaultMin, mib(256));
     EXPECT_EQ(c.limits.reportMaxBytes, 1024U);
     EXPECT_EQ(c.limits.reportsPerSecond, 5U);
+    EXPECT_EQ(c.dbus.adminGroup, "balloon-admins");
+    EXPECT_EQ(c.dbus.adminGroupPosition, (SourcePosition{"test.toml", 25, 15}));
+    EXPECT_EQ(c.metrics.textfileDir, "/var/lib/prometheus/node-exporter");
+    EXPECT_EQ(c.metrics.interval, 30s);
     ASSERT_EQ(c.domains.size(), 2U);
     const DomainOverride& web = c.domains[0];
     EXPECT_EQ(web.name, "web1");
@@ -125,7 +137,7 @@ uuid = "5F2BD6D4-8C1F-4A8E-9B7C-2D3E4F5A6B7C"
     EXPECT_EQ(web.weight, 200U);
     EXPECT_TRUE(web.pinned);
     EXPECT_TRUE(web.excluded);
-    EXPECT_EQ(web.position, (SourcePosition{"test.toml", 24, 1}));
+    EXPECT_EQ(web.position, (SourcePosition{"test.toml", 29, 1}));
     const DomainOverride& byUuid = c.domains[1];
     EXPECT_EQ(byUuid.uuid, "5f2bd6d4-8c1f-4a8e-9b7c-2d3e4f5a6b7c");
     EXPECT_EQ(byUuid.min, std::nullopt);
@@ -228,6 +240,27 @@ TEST(ConfigParser, RefusesInconsistentDomainOverrides) {
     EXPECT_THAT(errorOf("domain = [1]"), HasSubstr("must be a table, found an integer"));
 }
 
+TEST(ConfigParser, RefusesAdminGroupsThatAreNoGroupName) {
+    EXPECT_THAT(errorOf("[dbus]\nadmin-group = \"wheel admins\"\n"),
+                HasSubstr("test.toml:2:15: [dbus] admin-group: must be a group name"));
+    EXPECT_THAT(errorOf("[dbus]\nadmin-group = \"a:b\"\n"), HasSubstr("admin-group"));
+    EXPECT_THAT(errorOf("[dbus]\nadmin-group = \"evil\\nline\"\n"), HasSubstr("admin-group"));
+    EXPECT_THAT(errorOf("[dbus]\nadmin-group = \"" + std::string(65, 'g') + "\"\n"),
+                HasSubstr("at most 64"));
+    EXPECT_THAT(errorOf("[dbus]\nadmin-group = 4\n"), HasSubstr("expected a string"));
+    // Empty is the documented default: root only.
+    EXPECT_EQ(parse("[dbus]\nadmin-group = \"\"\n").config.dbus.adminGroup, "");
+}
+
+TEST(ConfigParser, RefusesARelativeTextfileDirOrATooShortInterval) {
+    EXPECT_THAT(errorOf("[metrics]\ntextfile-dir = \"node-exporter\"\n"),
+                HasSubstr("test.toml:2:16: [metrics] textfile-dir: must be an absolute directory"));
+    EXPECT_THAT(errorOf("[metrics]\ninterval = \"500ms\"\n"),
+                HasSubstr("[metrics] interval: must be at least 1s"));
+    EXPECT_EQ(parse("[metrics]\ntextfile-dir = \"\"\n").config.metrics.textfileDir,
+              std::filesystem::path());
+}
+
 TEST(ConfigOverrides, MatchUuidFirstThenName) {
     const Config c = parse(R"(
 [[domain]]
@@ -289,6 +322,9 @@ TEST(ShippedConfig, ShowsEveryKeyWithItsTrueDefault) {
                             "default-min",
                             "report-max-bytes",
                             "reports-per-second",
+                            "admin-group",
+                            "textfile-dir",
+                            "interval",
                             "name",
                             "min",
                             "max",

@@ -1,0 +1,40 @@
+// Small POSIX file helpers shared by the daemon and the guest side: a descriptor that closes
+// itself, a write that finishes, and the atomic replacement of a file. Failures throw
+// std::system_error whose what() names the step and the path.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace balloon {
+
+// Closes the descriptor on every path out of the calling function.
+class UniqueFd {
+public:
+    explicit UniqueFd(int fd) : fd_(fd) {}
+    ~UniqueFd();
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    UniqueFd(UniqueFd&&) = delete;
+    UniqueFd& operator=(UniqueFd&&) = delete;
+    [[nodiscard]] int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// Throws std::system_error(error): "<what> <file>".
+[[noreturn]] void throwFileError(int error, std::string_view what,
+                                 const std::filesystem::path& file);
+
+// Writes all of data (retrying short writes and EINTR); `file` names fd in errors.
+void writeAll(int fd, std::string_view data, const std::filesystem::path& file);
+
+// Readers of `file` see the old content or the new, never a part: the content goes into
+// file + temporarySuffix (opened without following a symlink), is synced, and is renamed over
+// `file`; the directory is synced too, so the rename survives a crash. The temporary file is
+// removed when a step fails. The directory must exist.
+void replaceFileAtomically(const std::filesystem::path& file, std::string_view content,
+                           std::string_view temporarySuffix);
+
+}  // namespace balloon
