@@ -48,7 +48,13 @@ std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome
         for (Write* w : ready) {
             const std::string path = w->record->path + "/memory/target";
             // A domain destroyed since the plan has no target node: skip it, write the rest.
-            if (!txn.read(path)) {
+            const auto current = txn.read(path);
+            if (!current) {
+                continue;
+            }
+            // Someone (xl mem-set) set a target since balloond last read it: theirs stands, and
+            // its watch event pins the domain there. Writing over it would lose the admin's word.
+            if (*current != std::to_string(w->record->target.count())) {
                 continue;
             }
             txn.write(path, std::to_string(w->actuation.target.count()));
@@ -143,7 +149,19 @@ void Actuator::setMax(DomainRecord& record, KiB size) {
     } catch (const xen::HypervisorError& e) {
         throw Error(Errc::Failed, record.label() + ": " + e.what());
     }
-    xs_.write(record.path + "/memory/static-max", std::to_string(change.staticMax.count()));
+    // Checked in the transaction: writing into a tree xl destroy has just removed would create a
+    // dom0-owned node that outlives the domain.
+    const std::string path = record.path + "/memory/static-max";
+    bool present = false;
+    xs_.transact([&](xen::XenStoreOps& txn) {
+        present = txn.read(path).has_value();
+        if (present) {
+            txn.write(path, std::to_string(change.staticMax.count()));
+        }
+    });
+    if (!present) {
+        throw Error(Errc::NoSuchDomain, record.label() + ": the domain is gone (being destroyed)");
+    }
     record.staticMax = change.staticMax;
     record.maxmem = change.maxmem;
 }

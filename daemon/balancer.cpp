@@ -138,7 +138,18 @@ void Balancer::markUncooperative(DomainRecord& record, bool uncooperative) {
     }
     const std::string path = record.path + "/memory/uncooperative";
     if (uncooperative) {
-        xs_.write(path, "1");
+        // Only into a tree that is still there: a domain being destroyed loses its tree before
+        // Xen lets it go, and a flag written then would recreate a dom0-owned node for good.
+        bool present = false;
+        xs_.transact([&](xen::XenStoreOps& txn) {
+            present = txn.read(record.path + "/memory/target").has_value();
+            if (present) {
+                txn.write(path, "1");
+            }
+        });
+        if (!present) {
+            return;
+        }
         BLOG(warning) << logattr::domid(record.domid) << logattr::kib("target", record.target)
                       << logattr::kib("current", record.actual)
                       << "uncooperative: could not reach target " << formatSize(record.target)
