@@ -99,7 +99,7 @@ void BalloondThread::main(BalloondSetup setup, std::promise<void>& started) {
         simXs = xen::XenStoreClient::open();
         daemonXs = xen::XenStoreClient::open();
         simulation = std::make_unique<sim::Simulation>(
-            sim::parseScenario(setup.scenario, "<dbus test>"), *simXs);
+            sim::parseScenario(setup.scenario, "<dbus test>"), *simXs, setup.introducer);
         loop = std::make_unique<daemon::EventLoop>();
         const Config config = setup.config;
         service = std::make_unique<daemon::Daemon>(*loop, *daemonXs, simulation->host(), config,

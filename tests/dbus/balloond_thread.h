@@ -23,6 +23,9 @@ struct BalloondSetup {
     Config config;
     std::string busAddress;
     std::string adminGroup;
+    // How new domains are introduced to xenstored (default: the simulation's own); the
+    // reliability suite introduces them over real rings to act as the guests.
+    sim::DomainIntroducer introducer;
 };
 
 // What a posted task may touch, on the daemon's thread.

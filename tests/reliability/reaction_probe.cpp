@@ -1,0 +1,79 @@
+#include "reaction_probe.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "host_invariants.h"
+#include "watch_wait.h"
+
+namespace balloon::reliability {
+
+std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThread& balloond,
+                                                         xen::XenStore& xs,
+                                                         const std::string& guest, DomId domid,
+                                                         KiB demand) {
+    const auto target = [&] { return memoryKey(xs, domid, "target").value_or(KiB{}); };
+    const KiB before = target();
+    const bool up = demand > before;
+    const auto moved = [&] {
+        const KiB now = target();
+        return up ? now >= before + kMove : now + kMove <= before;
+    };
+    const std::string path = "/local/domain/" + std::to_string(domid) + "/memory/target";
+    xs.watch(path, "reaction-probe");
+    const auto start = std::chrono::steady_clock::now();
+    balloond.post([&](dbustest::World& world) {
+        sim::WorkloadSpec spec;
+        spec.base = demand;
+        spec.noise = 0;
+        world.sim.changeWorkload(guest, spec);
+    });
+    const auto deadline = start + std::chrono::seconds(20);
+    while (!moved() && std::chrono::steady_clock::now() < deadline) {
+        harness::waitForWatchEvent(
+            xs, [](const xen::WatchEvent& e) { return e.token == "reaction-probe"; },
+            std::chrono::seconds(1));
+    }
+    const auto end = std::chrono::steady_clock::now();
+    xs.unwatch(path, "reaction-probe");
+    if (!moved()) {
+        return std::nullopt;
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(end - start);
+}
+
+std::vector<std::chrono::milliseconds> measureReactions(dbustest::BalloondThread& balloond,
+                                                        xen::XenStore& xs, const std::string& guest,
+                                                        DomId domid, int samples, KiB high,
+                                                        KiB low) {
+    std::vector<std::chrono::milliseconds> result;
+    for (int i = 0; i < samples; ++i) {
+        const auto took = measureReaction(balloond, xs, guest, domid, i % 2 == 0 ? high : low);
+        EXPECT_TRUE(took) << "balloond did not react to " << guest << " (sample " << i << ")";
+        if (took) {
+            result.push_back(*took);
+        }
+    }
+    return result;
+}
+
+std::chrono::milliseconds median(std::vector<std::chrono::milliseconds> values) {
+    if (values.empty()) {
+        return std::chrono::milliseconds(0);
+    }
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+std::string describe(const std::vector<std::chrono::milliseconds>& values) {
+    std::ostringstream out;
+    for (const auto& v : values) {
+        out << v.count() << ' ';
+    }
+    out << "median " << median(values).count();
+    return out.str();
+}
+
+}  // namespace balloon::reliability
