@@ -5,9 +5,16 @@ now_ms() {
     awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
 }
 
-# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds; 1 on the deadline.
+# patient SECONDS: a deadline stretched by E2E_PATIENCE (percent, from the host's load when QEMU
+# started: a busy host gives TCG less CPU, and everything in here is that much slower).
+patient() {
+    echo $(( $1 * ${E2E_PATIENCE:-100} / 100 ))
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds; 1 on the deadline
+# (SECONDS stretched by `patient`).
 wait_for() {
-    local deadline=$(( $(now_ms) + $1 * 1000 ))
+    local deadline=$(( $(now_ms) + $(patient "$1") * 1000 ))
     shift
     while ! "$@" >/dev/null 2>&1; do
         [ "$(now_ms)" -lt "$deadline" ] || return 1
@@ -76,14 +83,15 @@ maxmem = $3
 vcpus = 1
 on_crash = "preserve"
 CFG
-    timeout 180 xl create "/tmp/$1.cfg" >"/tmp/$1.create.log" 2>&1
+    timeout "$(patient 180)" xl create "/tmp/$1.cfg" >"/tmp/$1.create.log" 2>&1
 }
 
 # domu_up NAME: created and its /init has spoken.
 domu_up() {
     domu_create "$@" || { cat "/tmp/$1.create.log"; return 1; }
     # About 10 s on an idle machine; far more while the host is compiling.
-    wait_for 180 guest_said "$1" 'GUEST up' || { echo "$1 did not boot in 180 s"; return 1; }
+    wait_for 180 guest_said "$1" 'GUEST up' ||
+        { echo "$1 did not boot in $(patient 180) s"; return 1; }
     wait_for 10 guest_said "$1" 'GUEST balloon' || return 1
     echo "E2E-INFO $1 up at $(cut -d' ' -f1 /proc/uptime) s" >/dev/console
 }
