@@ -5,6 +5,7 @@
 //
 //   balloond-bench-host --guests N [--probe] [--report-interval 60s] [--step 100ms]
 //       [--config FILE] [--bus ADDRESS] [--no-daemon] [--warmup S --duration S]
+//       [--log-level info]
 //
 // Prints "ready" once the daemon runs, "measuring" when the window opens, then at its end
 // "figure NAME VALUE" lines and "done". Without --duration it runs until SIGTERM.
@@ -45,6 +46,7 @@ struct HostArgs {
     bool daemon = true;
     std::chrono::milliseconds warmup{0};
     std::optional<std::chrono::milliseconds> duration;
+    log::Severity logLevel = log::Severity::Error;  // stderr is a pipe nobody reads by default
 };
 
 std::chrono::milliseconds secondsArg(const char* text) {
@@ -72,6 +74,8 @@ HostArgs parseArgs(int argc, char** argv) {
             a.daemon = false;
         } else if (arg == "--warmup" && hasValue) {
             a.warmup = secondsArg(argv[++i]);
+        } else if (arg == "--log-level" && hasValue) {
+            a.logLevel = log::parseSeverity(argv[++i]).value_or(log::Severity::Error);
         } else if (arg == "--duration" && hasValue) {
             a.duration = secondsArg(argv[++i]);
         } else {
@@ -185,8 +189,9 @@ int run(const HostArgs& args) {
 
 int main(int argc, char** argv) {
     try {
-        balloon::log::initLogging(balloon::log::Severity::Error);
-        return balloon::bench::run(balloon::bench::parseArgs(argc, argv));
+        const auto args = balloon::bench::parseArgs(argc, argv);
+        balloon::log::initLogging(args.logLevel);
+        return balloon::bench::run(args);
     } catch (const std::exception& e) {
         std::cerr << "balloond-bench-host: " << e.what() << '\n';
         return EXIT_FAILURE;

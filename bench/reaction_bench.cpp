@@ -96,7 +96,7 @@ void measure(const ReactionArgs& args, int guests) {
     }
     BenchRig rig({"--guests", std::to_string(guests), "--probe", "--report-interval",
                   args.reportInterval, "--config", config.string()},
-                 true);
+                 true, false);
     std::filesystem::remove(config);
     auto& xs = rig.xs();
     const std::string home = xs.domainPath(rig.domid(kProbeName));

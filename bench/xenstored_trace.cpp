@@ -72,6 +72,9 @@ TrafficCount countTraffic(const std::filesystem::path& trace, const std::string&
             phase = Phase::After;
         } else if (line->direction == "IN") {
             count.requests[line->type] += 1;
+            if (line->type == "WRITE") {
+                count.writes.push_back(line->args);
+            }
         } else if (line->type == "WATCH_EVENT") {
             count.watchEvents += 1;
         }

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace balloon::bench {
 
 struct TrafficCount {
     std::map<std::string, std::uint64_t> requests;  // by request type: READ, WRITE, DIRECTORY...
     std::uint64_t watchEvents = 0;                  // WATCH_EVENTs sent to the client
+    std::vector<std::string> writes;                // "path value" of every WRITE, in order
 };
 
 // The traffic of the connection whose request read `markerPath`, between its reads of
