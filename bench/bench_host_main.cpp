@@ -1,7 +1,8 @@
 // balloond-bench-host: the process the reaction and steady-state benchmarks measure. balloond's
 // real Daemon runs on its EventLoop on the main thread (serving D-Bus with --bus), over the
 // simulated host bound to the xenstored the caller started (XENSTORED_PATH); the simulation steps
-// on a thread of its own (bench/sim_thread.h), so CPU time and wake-ups split cleanly.
+// on a thread of its own (bench/sim_thread.h, bench/published_host.h), so CPU time and wake-ups
+// split cleanly.
 //
 //   balloond-bench-host --guests N [--probe] [--report-interval 60s] [--step 100ms]
 //       [--config FILE] [--bus ADDRESS] [--no-daemon] [--warmup S --duration S]
@@ -18,7 +19,6 @@
 #include <exception>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,9 +29,9 @@
 #include "config.h"
 #include "daemon.h"
 #include "dbus_service.h"
-#include "locked_hypervisor.h"
 #include "log.h"
 #include "proc_stats.h"
+#include "published_host.h"
 #include "scenario.h"
 #include "sim_thread.h"
 #include "xenstore_client.h"
@@ -112,8 +112,7 @@ int run(const HostArgs& args) {
     const KiB rssBefore = statusKiB(getpid(), "VmRSS").value_or(KiB{0});
     const std::size_t domains = simulation.guests().size() + 1;  // dom0 too
 
-    std::mutex hostMutex;
-    LockedHypervisor host(simulation.host(), hostMutex);
+    PublishedHost host(simulation.host());
     daemon::EventLoop loop;
     std::unique_ptr<daemon::Daemon> service;
     std::unique_ptr<daemon::BusService> bus;
@@ -128,7 +127,7 @@ int run(const HostArgs& args) {
         loop.onSignal(SIGTERM, [&] { loop.stop(); });
         loop.onSignal(SIGINT, [&] { loop.stop(); });
     }
-    SimThread simThread(simulation, hostMutex, scenario.step);  // signals are blocked by now
+    SimThread simThread(simulation, host, scenario.step);  // signals are blocked by now
     std::cout << "ready" << std::endl;
 
     const auto snapshot = [&] {

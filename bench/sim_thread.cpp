@@ -8,8 +8,8 @@
 
 namespace balloon::bench {
 
-SimThread::SimThread(sim::Simulation& simulation, std::mutex& hostMutex, sim::Duration step)
-    : simulation_(simulation), hostMutex_(hostMutex), step_(step), thread_([this] { run(); }) {}
+SimThread::SimThread(sim::Simulation& simulation, PublishedHost& host, sim::Duration step)
+    : simulation_(simulation), host_(host), step_(step), thread_([this] { run(); }) {}
 
 SimThread::~SimThread() {
     {
@@ -28,8 +28,9 @@ void SimThread::run() {
     while (!wake_.wait_until(wakeLock, next, [this] { return stopping_.load(); })) {
         wakeLock.unlock();
         try {
-            const std::lock_guard lock(hostMutex_);
+            host_.applyQueued();
             simulation_.step(step_);
+            host_.publish();
         } catch (const std::exception& e) {
             std::fprintf(stderr, "balloond-bench-host: simulation step failed: %s\n", e.what());
             std::fflush(stderr);

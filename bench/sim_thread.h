@@ -1,6 +1,7 @@
 // The simulation's own thread in the benchmark host process: steps the simulated host in real
-// time (one step of virtual time per the same real time), holding the host's mutex for each
-// step, and keeps its own CPU time so the daemon's can be told apart.
+// time (one step of virtual time per the same real time), applying the daemon's queued
+// hypervisor calls before each step and publishing Xen's figures after it, and keeps its own CPU
+// time so the daemon's can be told apart.
 #pragma once
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "published_host.h"
 #include "simulation.h"
 
 namespace balloon::bench {
@@ -16,7 +18,7 @@ namespace balloon::bench {
 class SimThread {
 public:
     // Starts stepping at once. The caller must have blocked the signals its loop handles.
-    SimThread(sim::Simulation& simulation, std::mutex& hostMutex, sim::Duration step);
+    SimThread(sim::Simulation& simulation, PublishedHost& host, sim::Duration step);
     // Stops after the step in progress and joins.
     ~SimThread();
     SimThread(const SimThread&) = delete;
@@ -34,7 +36,7 @@ private:
     void run();
 
     sim::Simulation& simulation_;
-    std::mutex& hostMutex_;
+    PublishedHost& host_;
     sim::Duration step_;
     std::atomic<bool> stopping_{false};
     std::atomic<double> cpuSeconds_{0};
