@@ -105,11 +105,22 @@ std::string ReservationStore::add(KiB amount, std::string owner, std::int64_t ex
     return id;
 }
 
+namespace {
+
+// The id came from a D-Bus client: named in the error, but never echoed back at any length.
+Error noSuchReservation(const std::string& id) {
+    constexpr std::size_t kShown = 64;
+    const std::string shown = id.size() > kShown ? id.substr(0, kShown) + "..." : id;
+    return Error(Errc::NoSuchReservation,
+                 "no reservation " + shown + "; `balloonctl reservations` lists them");
+}
+
+}  // namespace
+
 void ReservationStore::transfer(const std::string& id, DomId domid) {
     const auto it = entries_.find(id);
     if (it == entries_.end()) {
-        throw Error(Errc::NoSuchReservation,
-                    "no reservation " + id + "; `balloonctl reservations` lists them");
+        throw noSuchReservation(id);
     }
     it->second.reservation.domid = domid;
     persist(it->second);
@@ -117,8 +128,7 @@ void ReservationStore::transfer(const std::string& id, DomId domid) {
 
 void ReservationStore::release(const std::string& id) {
     if (!entries_.contains(id)) {
-        throw Error(Errc::NoSuchReservation,
-                    "no reservation " + id + "; `balloonctl reservations` lists them");
+        throw noSuchReservation(id);
     }
     erase(id);
 }

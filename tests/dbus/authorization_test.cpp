@@ -2,6 +2,10 @@
 // every local user; every change needs root or the configured admin group, checked by balloond
 // from the caller's credentials; the bus policy keeps everyone else from owning the name or
 // setting properties. Clients run as uid 65534 through setpriv, so these tests need root.
+#include <fstream>
+#include <set>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,7 +15,64 @@
 namespace balloon::dbustest {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+
+// A method of the contract as dbus/org.balloond.Balloon1.xml declares it.
+struct ContractMethod {
+    std::string interface;
+    std::string name;
+    std::vector<std::string> inTypes;
+    bool adminOnly = false;  // its comment says "Admin only"
+};
+
+// Every method of the contract, read from the XML itself, so that a method added there is
+// covered here without anyone remembering to list it.
+std::vector<ContractMethod> contractMethods() {
+    std::ifstream in(BALLOON_DBUS_XML);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string xml = buffer.str();
+    const auto attribute = [&](std::size_t at, const std::string& name) {
+        const auto start = xml.find(name + "=\"", at) + name.size() + 2;
+        return xml.substr(start, xml.find('"', start) - start);
+    };
+    std::vector<ContractMethod> methods;
+    std::string interface;
+    for (std::size_t at = 0; (at = xml.find('<', at)) != std::string::npos; ++at) {
+        if (xml.compare(at, 11, "<interface ") == 0) {
+            interface = attribute(at, "name");
+        } else if (xml.compare(at, 8, "<method ") == 0) {
+            ContractMethod m{interface, attribute(at, "name"), {}, false};
+            const auto comment = xml.rfind("<!--", at);
+            m.adminOnly = comment != std::string::npos &&
+                          xml.substr(comment, at - comment).find("Admin only") != std::string::npos;
+            const auto end = xml.find("</method>", at);
+            for (auto arg = xml.find("<arg ", at); arg < end; arg = xml.find("<arg ", arg + 1)) {
+                if (attribute(arg, "direction") == "in") {
+                    m.inTypes.push_back(attribute(arg, "type"));
+                }
+            }
+            methods.push_back(std::move(m));
+        }
+    }
+    return methods;
+}
+
+// A well-formed dbus-send argument of that type.
+std::string sampleArgument(const std::string& type) {
+    if (type == "s") {
+        return "string:web";
+    }
+    if (type == "u") {
+        return "uint32:1000";
+    }
+    if (type == "t") {
+        return "uint64:1000";
+    }
+    ADD_FAILURE() << "no sample argument for D-Bus type " << type << ": add one here";
+    return "string:";
+}
 
 RunOptions asNobody() {
     RunOptions options;
@@ -71,6 +132,34 @@ TEST_F(Authorization, EveryMutatingMethodIsRefusedToAnUnprivilegedUser) {
         EXPECT_NE(r.exitCode, 0) << call[0];
         EXPECT_THAT(r.err, HasSubstr("org.balloond.Balloon1.Error.NotAuthorized")) << call[0];
     }
+    EXPECT_THAT(ctl({"policy"}).out, HasSubstr("policy: off"));
+}
+
+TEST_F(Authorization, EveryAdminOnlyMethodOfTheContractIsRefusedAndOnlyReadsAreOpen) {
+    const DomId web = domid("web");
+    std::vector<std::string> open;
+    std::size_t refused = 0;
+    for (const ContractMethod& m : contractMethods()) {
+        if (!m.adminOnly) {
+            open.push_back(m.name);
+            continue;
+        }
+        std::vector<std::string> args;
+        for (const std::string& type : m.inTypes) {
+            args.push_back(sampleArgument(type));
+        }
+        std::vector<std::string> all{"--dest=org.balloond.Balloon1", "/org/balloond/Balloon1",
+                                     m.interface + "." + m.name};
+        all.insert(all.end(), args.begin(), args.end());
+        const RunResult r = dbusSend(all, asNobody());
+        EXPECT_THAT(r.err, HasSubstr("org.balloond.Balloon1.Error.NotAuthorized")) << m.name << "\n"
+                                                                                   << r.both();
+        ++refused;
+    }
+    // The reads the contract opens to everyone, and nothing else.
+    EXPECT_THAT(open, ElementsAre("ListReservations", "GetPlan", "WaitForTarget"));
+    EXPECT_GE(refused, 9U);
+    EXPECT_EQ(xsRead(web, "memory/target"), "1048576");
     EXPECT_THAT(ctl({"policy"}).out, HasSubstr("policy: off"));
 }
 

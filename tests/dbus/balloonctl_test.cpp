@@ -164,15 +164,18 @@ TEST_F(Balloonctl, RebalanceRunsARoundNow) {
 }
 
 TEST_F(Balloonctl, AReservationIsHeldTransferredAndReleased) {
-    auto holder = spawnCtl({"reserve", "256M", "--timeout=10s"});
+    // 2G: more than web (1G) holds, so the reservation stays until web has taken it. (A smaller
+    // one is released at the next round, since web already has that much: how soon depended on
+    // how fast this test ran, and under ASan the round came first.)
+    auto holder = spawnCtl({"reserve", "2G", "--timeout=10s"});
     const auto id = holder->readLine(std::chrono::seconds(15));
     ASSERT_TRUE(id) << "balloonctl reserve printed no id";
-    EXPECT_THAT(reservations(), ContainsRegex(*id + " +256M +- "));
+    EXPECT_THAT(reservations(), ContainsRegex(*id + " +2G +- "));
     const DomId web = domid("web");
     ASSERT_EQ(ctl({"transfer", *id, std::to_string(web)}).exitCode, 0);
     // Once the domain has it, the holder's work is done: it leaves, the reservation stays.
     EXPECT_EQ(holder->stop(SIGINT), 0);
-    EXPECT_THAT(reservations(), ContainsRegex(*id + " +256M +" + std::to_string(web) + " "));
+    EXPECT_THAT(reservations(), ContainsRegex(*id + " +2G +" + std::to_string(web) + " "));
     ASSERT_EQ(ctl({"release", *id}).exitCode, 0);
     EXPECT_THAT(reservations(), Not(HasSubstr(*id + " ")));
     const RunResult again = ctl({"release", *id});

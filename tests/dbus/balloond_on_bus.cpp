@@ -63,7 +63,7 @@ void BalloondOnBus::SetUp() {
     RealXenstore::SetUp();
     bus_ = std::make_unique<PrivateBus>(BALLOON_DBUS_POLICY);
     balloond_ = std::make_unique<BalloondThread>(
-        BalloondSetup{kScenario, testConfig(), bus_->address(), adminGroup(), {}});
+        BalloondSetup{kScenario, config(), bus_->address(), adminGroup(), {}});
     signals_ = std::make_unique<SignalWatcher>(bus_->address());
 }
 

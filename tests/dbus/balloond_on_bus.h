@@ -23,6 +23,8 @@ protected:
     void SetUp() override;
     // The admin group balloond is configured with (empty: root only).
     [[nodiscard]] virtual std::string adminGroup() const { return {}; }
+    // The configuration balloond starts with (default: testConfig()).
+    [[nodiscard]] virtual Config config() const { return testConfig(); }
     void TearDown() override;
 
     // The host: dom0 1G; web and db (1G, max 2G, Linux driver), frozen (a guest whose balloon

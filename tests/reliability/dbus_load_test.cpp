@@ -40,7 +40,6 @@ TEST_F(DbusAbuse, MalformedArgumentsGetNamedErrors) {
         {"SetTarget", "string:web", "string:1e9G"},
         {"SetTarget", "string:web", "string:0x10M"},
         {"SetTarget", "string:web", "string:1G1G"},
-        {"SetTarget", "string:web", "string:-64G"},
         {"SetTarget", "string:web", "string:"},
         {"SetTarget", "string:" + std::string(5000, 'w'), "string:1G"},
         {"SetTarget", "string:web\n", "string:1G"},
@@ -59,7 +58,10 @@ TEST_F(DbusAbuse, MalformedArgumentsGetNamedErrors) {
     };
     for (const auto& call : named) {
         const dbustest::RunResult r = send(call[0], {call.begin() + 1, call.end()});
-        const std::string what = call[0] + " " + call[1].substr(0, 40);
+        std::string what = call[0];
+        for (std::size_t i = 1; i < call.size(); ++i) {
+            what += " " + call[i].substr(0, 40);
+        }
         EXPECT_NE(r.exitCode, 0) << what;
         EXPECT_THAT(r.err, HasSubstr(ours)) << what << "\n" << r.both();
         EXPECT_THAT(r.err, Not(HasSubstr(ours + "Failed"))) << what;
@@ -77,14 +79,27 @@ TEST_F(DbusAbuse, MalformedArgumentsGetNamedErrors) {
         EXPECT_THAT(r.err, HasSubstr("org.freedesktop.DBus.Error.InvalidArgs")) << r.both();
     }
     // Nothing changed, and balloond still answers.
-    EXPECT_EQ(xsRead(domid("web"), "memory/target"), "1048576");
+    EXPECT_THAT(ctl({"status", "web"}).out, HasSubstr("mode:        auto"));  // never pinned
     EXPECT_THAT(ctl({"policy"}).out, HasSubstr("policy: off"));
 }
 
 TEST_F(DbusAbuse, AFloodOfReadsAndDryRunsDoesNotStallBalancing) {
-    ASSERT_EQ(ctl({"policy", "demand"}).exitCode, 0);
-    const DomId web = domid("web");
-    const auto calm = measureReactions(balloond(), xs(), "web", web, kSamples, mib(1400), mib(300));
+    // Balancing work measured end to end: balloonctl sets db's target and waits until the guest
+    // has reached it (a target write, then rounds judging the guest's progress), alternately
+    // shrinking and growing it.
+    const auto setAndWait = [&] {
+        std::vector<std::chrono::milliseconds> result;
+        for (int i = 0; i < kSamples; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            const dbustest::RunResult r =
+                ctl({"set", "db", i % 2 == 0 ? "700M" : "1G", "--wait=20s"});
+            EXPECT_EQ(r.exitCode, 0) << r.both();
+            result.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - start));
+        }
+        return result;
+    };
+    const auto calm = setAndWait();
 
     std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> calls{0};
@@ -125,8 +140,7 @@ TEST_F(DbusAbuse, AFloodOfReadsAndDryRunsDoesNotStallBalancing) {
             }
         });
     }
-    const auto flooded =
-        measureReactions(balloond(), xs(), "web", web, kSamples, mib(1400), mib(300));
+    const auto flooded = setAndWait();
     stop = true;
     for (auto& t : clients) {
         t.join();
@@ -136,14 +150,15 @@ TEST_F(DbusAbuse, AFloodOfReadsAndDryRunsDoesNotStallBalancing) {
     std::cout << "[figures] D-Bus flood: " << calls << " calls (GetAll, ListReservations, GetPlan)"
               << " from " << kClients << " clients in " << seconds << " s, "
               << static_cast<double>(calls) / seconds << " calls/s, " << failures << " failed\n"
-              << "[figures] web reaction calm (ms): " << describe(calm) << "\n"
-              << "[figures] web reaction during the flood (ms): " << describe(flooded) << "\n";
+              << "[figures] balloonctl set --wait, calm (ms): " << describe(calm) << "\n"
+              << "[figures] balloonctl set --wait, during the flood (ms): " << describe(flooded)
+              << "\n";
 
     EXPECT_EQ(failures, 0U);
     EXPECT_GE(calls, kMinCalls);
     ASSERT_EQ(flooded.size(), static_cast<std::size_t>(kSamples));
     for (const auto& took : flooded) {
-        EXPECT_LT(took, std::chrono::seconds(5)) << "a reaction stalled behind the flood";
+        EXPECT_LT(took, std::chrono::seconds(5)) << "balancing stalled behind the flood";
     }
     EXPECT_LE(median(flooded), 2 * median(calm));
 }

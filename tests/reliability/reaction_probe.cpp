@@ -13,13 +13,13 @@ namespace balloon::reliability {
 std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThread& balloond,
                                                          xen::XenStore& xs,
                                                          const std::string& guest, DomId domid,
-                                                         KiB demand) {
+                                                         KiB demand, KiB move) {
     const auto target = [&] { return memoryKey(xs, domid, "target").value_or(KiB{}); };
     const KiB before = target();
     const bool up = demand > before;
     const auto moved = [&] {
         const KiB now = target();
-        return up ? now >= before + kMove : now + kMove <= before;
+        return up ? now >= before + move : now + move <= before;
     };
     const std::string path = "/local/domain/" + std::to_string(domid) + "/memory/target";
     xs.watch(path, "reaction-probe");
@@ -46,11 +46,12 @@ std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThrea
 
 std::vector<std::chrono::milliseconds> measureReactions(dbustest::BalloondThread& balloond,
                                                         xen::XenStore& xs, const std::string& guest,
-                                                        DomId domid, int samples, KiB high,
-                                                        KiB low) {
+                                                        DomId domid, int samples, KiB high, KiB low,
+                                                        KiB move) {
     std::vector<std::chrono::milliseconds> result;
     for (int i = 0; i < samples; ++i) {
-        const auto took = measureReaction(balloond, xs, guest, domid, i % 2 == 0 ? high : low);
+        const auto took =
+            measureReaction(balloond, xs, guest, domid, i % 2 == 0 ? high : low, move);
         EXPECT_TRUE(took) << "balloond did not react to " << guest << " (sample " << i << ")";
         if (took) {
             result.push_back(*took);
