@@ -14,6 +14,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "balloon1_proxy.h"
+#include "domain_view.h"
 
 namespace balloon::cli {
 
@@ -36,27 +37,6 @@ struct HostView {
     std::uint64_t reservedKiB = 0;
     std::string policy;
     std::uint64_t rebalances = 0;
-};
-
-struct DomainView {
-    std::uint16_t id = 0;
-    std::string name;
-    std::string uuid;
-    std::string type;
-    std::uint64_t targetKiB = 0;
-    std::uint64_t actualKiB = 0;
-    std::uint64_t minKiB = 0;
-    std::uint64_t maxKiB = 0;
-    std::uint64_t staticMaxKiB = 0;
-    std::uint32_t weight = 0;
-    bool pinned = false;
-    bool excluded = false;
-    std::string state;
-    std::string reportSource;
-    std::int64_t reportAgeSeconds = -1;
-    std::uint64_t reportUsedKiB = 0;
-    std::uint64_t reportAvailableKiB = 0;
-    std::string reason;
 };
 
 class Client {

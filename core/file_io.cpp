@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace balloon {
@@ -43,6 +44,11 @@ void replaceFileAtomically(const std::filesystem::path& file, std::string_view c
                                      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
             if (fd.get() < 0) {
                 throwFileError(errno, "cannot create", temporary);
+            }
+            // World-readable whatever the umask (balloond.service has 0077): node_exporter reads
+            // the metrics file as its own user. Nothing written this way is secret.
+            if (::fchmod(fd.get(), 0644) != 0) {
+                throwFileError(errno, "cannot set the mode of", temporary);
             }
             writeAll(fd.get(), content, temporary);
             if (::fsync(fd.get()) != 0) {

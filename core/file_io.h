@@ -33,7 +33,8 @@ void writeAll(int fd, std::string_view data, const std::filesystem::path& file);
 // Readers of `file` see the old content or the new, never a part: the content goes into
 // file + temporarySuffix (opened without following a symlink), is synced, and is renamed over
 // `file`; the directory is synced too, so the rename survives a crash. The temporary file is
-// removed when a step fails. The directory must exist.
+// removed when a step fails. The directory must exist. The file is made mode 0644 whatever the
+// umask.
 void replaceFileAtomically(const std::filesystem::path& file, std::string_view content,
                            std::string_view temporarySuffix);
 

@@ -13,30 +13,9 @@
 #include "balloon1_adaptor.h"
 #include "config.h"
 #include "domain_record.h"
+#include "domain_view.h"
 
 namespace balloon::daemon {
-
-// Everything the Domain interface shows, as plain values.
-struct DomainView {
-    DomId id = 0;
-    std::string name;
-    std::string uuid;
-    std::string type;
-    std::uint64_t targetKiB = 0;
-    std::uint64_t actualKiB = 0;
-    std::uint64_t minKiB = 0;
-    std::uint64_t maxKiB = 0;
-    std::uint64_t staticMaxKiB = 0;
-    std::uint32_t weight = 100;
-    bool pinned = false;
-    bool excluded = false;
-    std::string state;
-    std::string reportSource;
-    std::int64_t reportAgeSeconds = -1;
-    std::uint64_t reportUsedKiB = 0;
-    std::uint64_t reportAvailableKiB = 0;
-    std::string reason;
-};
 
 // The view of a record. `plan` is the round's entry for it when there is one (floor, ceiling,
 // reason); without one the bounds fall back to 0 and static-max - videoram.

@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
     if (!options) {
         return kExitUsage;
     }
+    if (options->command.empty()) {
+        // --help: answered before Xenstore is opened, so it works anywhere.
+        std::cout << usageText();
+        return kExitOk;
+    }
     balloon::log::initLogging(balloon::log::Severity::Info);
     struct sigaction action {};
     action.sa_handler = requestStop;

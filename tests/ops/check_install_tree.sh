@@ -94,6 +94,12 @@ for prog in "$sbindir/balloond" "$bindir/balloonctl"; do
         status=1
     fi
 done
+# --help needs no Xenstore (this is not a guest).
+guest="$dest$bindir/balloon-guest"
+if [ -x "$guest" ] && ! out=$("$guest" --help 2>&1); then
+    echo "$bindir/balloon-guest --help failed: $out"
+    status=1
+fi
 
 if [ $status -eq 0 ]; then
     echo "installed tree complete: $(cd "$dest" && find . -type f | wc -l) files"
