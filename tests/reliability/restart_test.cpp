@@ -74,7 +74,7 @@ TEST_F(Faults, AHundredKillsAtRandomPointsLoseNoInvariantAndNoReservation) {
 
     // The last restart balances the host again and keeps the reservation.
     const auto before = targets();
-    sim().changeWorkload("a", steady(mib(900)));
+    sim().changeWorkload("a", steady(mib(1500)));  // a demand no turn of the loop used
     startBalloond();
     ASSERT_TRUE(pumpUntilRebalanced(before));
     EXPECT_THAT(invariantViolations(reader(), sim(), {mib(128), mib(256)}), IsEmpty());
@@ -88,14 +88,15 @@ TEST_F(Faults, AXenstoredRestartMakesBalloondExitForSystemdAndARestartRecovers) 
     ASSERT_TRUE(pumpUntilRebalanced(before));
 
     xenstored().restart();  // a fresh database: every domain's tree and /balloond are gone
+    // The toolstack rebuilds the host's Xenstore (the old simulation's connection is dead).
+    rebuildHost();
     ASSERT_TRUE(server().pumpUntil([&] { return first.exitStatus().has_value(); },
                                    std::chrono::seconds(20)))
         << "balloond neither exited nor noticed that xenstored restarted";
     EXPECT_NE(*first.exitStatus(), 0) << "systemd restarts only a failed balloond";
     EXPECT_GE(countLines(logPath(), "balloond: xenstore"), 1U) << "the exit names its cause";
 
-    // The toolstack rebuilds the host's Xenstore; systemd starts balloond again.
-    rebuildHost();
+    // systemd starts balloond again.
     DaemonProcess& second = startBalloond();
     const auto rebuilt = targets();
     sim().changeWorkload("b", steady(mib(1500)));

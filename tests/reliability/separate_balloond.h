@@ -31,7 +31,8 @@ protected:
     // SIGKILLs the running balloond, if any.
     void killBalloond();
     // Builds the simulation (and its hypervisor server) again on the current xenstored: what the
-    // host looks like after xenstored lost its database.
+    // host looks like after xenstored lost its database. A running balloond keeps running (its
+    // hypervisor connection closes).
     void rebuildHost();
 
     // Every domain's memory/target (dom0 included), read with a connection of the test's own.
@@ -58,6 +59,7 @@ private:
     std::filesystem::path config_;
     std::filesystem::path log_;
     int hosts_ = 0;
+    std::size_t writesAtStart_ = 0;  // target-write lines in the log when balloond last started
 };
 
 }  // namespace balloon::reliability
