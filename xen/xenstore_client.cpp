@@ -229,7 +229,12 @@ void XenStoreClient::pullLibraryEvents() {
         std::unique_ptr<char*, FreeDeleter> event{xs_check_watch(handle_.get())};
         if (!event) {
             if (errno != EAGAIN) {
-                throw XenStoreError(errno, "xenstore reading watch events", "");
+                // xenstored restarted or gone: the connection cannot be resumed, its watches
+                // are lost. The caller exits; a supervisor (balloond.service) starts it again.
+                throw XenStoreError(errno,
+                                    "the connection to xenstored is lost (was it restarted?); "
+                                    "start again once xenstored runs. Reading watch events",
+                                    "");
             }
             return;
         }
