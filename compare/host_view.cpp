@@ -50,6 +50,8 @@ HostSnapshot HostView::snapshot(std::span<const Reservation> reservations) {
         d.lastTargetChange = known.lastChange;
         d.report = guest->report();
         if (d.report) {
+            known.peak.observe(now, *d.report);
+            d.recentPeak = known.peak.peak(now);
             d.guestMin = d.report->guestMin;
             d.guestRequested = d.report->requestedTarget;
         }
@@ -91,7 +93,9 @@ std::size_t HostView::apply(const Plan& plan, KiB hostFree, KiB slush) {
             write(*known, d.target);
             ++writes;
         } else if (d.target > current) {
-            grows.push_back({d.domid, current, d.target, d.reason.pressure});
+            const KiB holds = toKiB(sim_.host().allocation(d.domid).value_or(Pages{}));
+            grows.push_back(
+                {d.domid, current, d.target, d.reason.pressure, holds - known->videoram});
         }
     }
     const KiB budget = policy::growBudget(hostFree, slush, promisedGrowth());

@@ -11,6 +11,7 @@
 
 #include "convergence.h"
 #include "model.h"
+#include "policy/recent_peak.h"
 #include "simulation.h"
 
 namespace balloon::compare {
@@ -39,6 +40,7 @@ private:
         std::optional<KiB> written;  // the last target this balancer wrote
         bool pinned = false;
         std::optional<TimePoint> lastChange;
+        policy::RecentPeak peak;
     };
 
     Known* find(DomId domid);

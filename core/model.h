@@ -54,6 +54,9 @@ struct DomainSnapshot {
     Convergence convergence = Convergence::Balanced;
     std::optional<GuestReport> report;  // the last good report, if any
     bool reportStale = false;           // the report is too old to plan on
+    // The most the guest needed in the last few minutes (policy/recent_peak.h): room the demand
+    // policy keeps after a burst. Absent: no reserve.
+    std::optional<KiB> recentPeak;
     std::optional<TimePoint> lastTargetChange;
 };
 

@@ -10,6 +10,16 @@ bool isStuck(const DomainSnapshot& dom) {
     return dom.convergence == Convergence::Stuck || dom.convergence == Convergence::Uncooperative;
 }
 
+// A stuck guest whose fresh, believable report says it uses more than its target did not refuse:
+// it cannot release pages in use. Frozen at that target it keeps the memory for good, and its
+// neighbours wait for it (an hour-long overcommit trace settled after four minutes). The demand
+// policy plans it again, keeping what it holds (demand.cpp): nothing counts on memory it has not
+// released, and once it follows again it is shrunk as usual when its use falls.
+bool replanned(const DomainSnapshot& dom, const PolicyConfig& config) {
+    return config.kind == PolicyKind::Demand && dom.report && !dom.reportStale &&
+           dom.report->used > dom.target && !estimateDemand(*dom.report, config).contradicted;
+}
+
 // The ceiling a target may reach: xl refuses target + videoram above static-max.
 KiB ceilingOf(const DomainSnapshot& dom) {
     const KiB hard = dom.staticMax - dom.videoram;
@@ -63,7 +73,7 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
             s.reason.kind = ReasonKind::Pinned;
         } else if (transferred) {
             s.reason.kind = ReasonKind::Building;
-        } else if (isStuck(dom)) {
+        } else if (isStuck(dom) && !replanned(dom, config)) {
             s.reason.kind = ReasonKind::Stuck;
             s.reason.unreleased = dom.actual - (dom.target + dom.videoram);
         } else if (config.kind == PolicyKind::Off) {

@@ -33,6 +33,12 @@ constexpr double kCacheReclaimable = 0.5;
 // thrash that the ordinary jitter of a workload (a few percent) does not cross.
 constexpr double kThrashReserve = 1.0 / 7;
 
+// The share of its recent peak a guest keeps between bursts.
+constexpr double kBurstReserve = 1.0;
+
+// The hysteresis band: a target is kept while the ideal is within this share of the headroom.
+constexpr double kBandOfHeadroom = 0.5;
+
 // MemAvailable under MemTotal / this is the thrash line: Linux reclaims its working set.
 constexpr std::uint64_t kThrashDivisor = 10;
 // MemAvailable under MemTotal / this is nothing left: a guest there pages or OOM-kills.
@@ -84,8 +90,11 @@ Levels levelsOf(Slot& s, const PolicyConfig& config) {
         return l;
     }
     // A guest that balloons slowly keeps what it holds: memory it gives back arrives too late to
-    // help anyone, and it could not take it back in time for its next peak.
-    if (dom.convergence == Convergence::Slow) {
+    // help anyone, and it could not take it back in time for its next peak. So does a stuck one
+    // planned again (accounting.cpp): what it holds is counted until it follows again.
+    const bool keepsHolding =
+        dom.convergence != Convergence::Balanced && dom.convergence != Convergence::Converging;
+    if (keepsHolding) {
         l[kKeepTier] = clamp(s.actual - s.videoram, s.floor, s.ceiling);
     }
     const KiB active = clamp(est.demand, s.floor, s.ceiling);
@@ -97,11 +106,24 @@ Levels levelsOf(Slot& s, const PolicyConfig& config) {
     // MemTotal, Linux reclaims its working set and the guest stalls.
     const KiB reserve = min(want, active + scale(est.demand, kThrashReserve));
     const KiB untaxed = max(active + scale(want - active, 1.0 - config.idleTax), reserve);
+    // Burst reserve: a guest that needed more in the last few minutes keeps room for that peak.
+    // Its next burst comes faster than a grow (a guest idle at 350 MiB that jumps to 1.8 GiB is
+    // OOM-killed in its first second), and the reserve costs only memory it needed recently.
+    const KiB peak =
+        dom.recentPeak ? clamp(scale(*dom.recentPeak, kBurstReserve), s.floor, s.ceiling) : KiB{};
+    want = max(want, peak);
     l[kHeldTier] = clamp(s.current, s.floor, untaxed);
     l[kUrgentTier] = est.underPressure ? untaxed : l[kHeldTier];
-    l[kNeedTier] = untaxed;
+    l[kNeedTier] = max(untaxed, peak);
     l[kWantTier] = want;
-    l[kSurplusTier] = dom.convergence == Convergence::Slow ? want : s.ceiling;
+    l[kSurplusTier] = keepsHolding ? want : s.ceiling;
+    // Demand jitters by a few percent and the ideal with it (x 1.15 with the headroom); a
+    // deadband of a fixed size re-targets a guest whenever its last write caught one end of the
+    // noise. Half the headroom scales with demand and spans the jitter twice over.
+    if (!est.underPressure) {
+        s.band = scale(est.headroom, kBandOfHeadroom);
+        s.bandFloor = want;
+    }
     for (std::size_t k = kKeepTier + 1; k <= kTiers; ++k) {
         l[k] = max(l[k], l[k - 1]);
     }

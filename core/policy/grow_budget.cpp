@@ -19,14 +19,16 @@ std::vector<GrowGrant> grantGrows(std::span<const GrowRequest> grows, KiB budget
     std::vector<GrowGrant> grants;
     grants.reserve(order.size());
     for (const GrowRequest* g : order) {
-        const KiB wanted = g->target - g->current;
+        // Up to what it holds, a grow is free; beyond, it spends the budget.
+        const KiB free = min(g->target, g->holds) - g->current;
+        const KiB wanted = g->target - g->current - free;
         const KiB granted = min(wanted, budget);
         GrowGrant& out = grants.emplace_back(GrowGrant{g->domid, g->current, granted < wanted});
         // The rest comes in a later round, once the shrinks have freed it.
-        if (granted < kMinGrowWrite) {
+        if (free + granted < kMinGrowWrite) {
             continue;
         }
-        out.target = g->current + granted;
+        out.target = g->current + free + granted;
         budget -= granted;
     }
     return grants;

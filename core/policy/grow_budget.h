@@ -17,6 +17,9 @@ struct GrowRequest {
     KiB current;  // the target written now
     KiB target;   // the plan's target (above current)
     bool pressure = false;
+    // What the domain holds now (Xen's allocation minus videoram). Growth up to it takes no free
+    // memory: it calls off a shrink the guest has not made (0: no such credit).
+    KiB holds{};
 };
 
 struct GrowGrant {

@@ -28,6 +28,10 @@ struct Slot {
     KiB ideal;    // what the policy wants
     KiB target;   // after stability limits and the budget
     bool pressure = false;
+    // Hysteresis (demand): the current target is kept while the ideal stays within `band` of it
+    // and the target still covers `bandFloor` (demand + headroom). Zero: only the deadband.
+    KiB band;
+    KiB bandFloor;
     KiB buildReservation;  // the reservation transferred to it, when it is being built
     Reason reason;
 };

@@ -50,9 +50,17 @@ KiB limited(Slot& s, KiB base, const PolicyConfig& config, TimePoint now) {
         s.reason.limit = Limit::Deadband;
         return base;
     }
+    // Hysteresis: a target that still covers the guest's need stays while the ideal moves within
+    // the band; once the ideal leaves it, the target goes to the ideal, the band's middle. A
+    // deadband of zero (every change made) turns the band off too.
+    if (config.deadband.count() != 0 && distance(base, s.ideal) <= s.band && base >= s.bandFloor) {
+        s.reason.limit = Limit::Deadband;
+        return base;
+    }
     if (held(s, config, now)) {
         s.reason.limit = Limit::Held;
-        return base;
+        // Even a held grow calls off the part of a shrink the guest has not made.
+        return s.ideal > base ? clamp(s.actual - s.videoram, base, s.ideal) : base;
     }
     // A guest under pressure grows at once: the step cap smooths moves nobody is waiting for
     // (and calling off a move moves no memory).

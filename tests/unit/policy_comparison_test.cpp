@@ -78,16 +78,36 @@ INSTANTIATE_TEST_SUITE_P(PolicyComparison, EveryScenario,
 // The two scenarios demand used to lose (burst to qmemman, overcommit to static) are the ones
 // where every baseline has pressure: a sharper check that demand wins them by the margin the
 // committed figures show (bench/results/policy-comparison.md), not by a rounding.
-TEST(PolicyComparison, OnBurstsAndAnOvercommittedHostDemandWinsByAMargin) {
-    for (const char* scenario : {"burst", "overcommit"}) {
-        const auto runs = byPolicy(scenario);
-        for (const auto& [name, baseline] : runs) {
-            if (name != "demand") {
-                EXPECT_LT(runs.at("demand").pressureSeconds, 0.97 * baseline.pressureSeconds)
-                    << scenario << ": " << name;
-            }
+void expectWinsByAMargin(const std::vector<RunResult>& all, const std::string& scenario) {
+    std::map<std::string, RunResult> runs;
+    for (const RunResult& r : all) {
+        if (r.scenario == scenario) {
+            runs.emplace(r.policy, r);
         }
     }
+    ASSERT_EQ(runs.size(), 4U) << scenario;
+    for (const auto& [name, baseline] : runs) {
+        if (name != "demand") {
+            EXPECT_LT(runs.at("demand").pressureSeconds, 0.97 * baseline.pressureSeconds)
+                << scenario << ": " << name;
+        }
+    }
+}
+
+TEST(PolicyComparison, OnBurstsDemandWinsByAMargin) {
+    expectWinsByAMargin(results(), "burst");
+}
+
+// The overcommitted host becomes short after about four minutes: its 10 minutes show little
+// (demand beats static, asserted above); an hour shows whether the policy keeps moving memory
+// (it used to freeze around two guests judged stuck, and lost to static: 5,666 to 5,099).
+TEST(PolicyComparison, OnAnOvercommittedHostOverAnHourDemandWinsByAMargin) {
+    RunConfig hour;
+    hour.duration = std::chrono::hours(1);
+    const std::filesystem::path file =
+        std::filesystem::path(BALLOON_SCENARIO_DIR) / "overcommit.toml";
+    const std::filesystem::path files[] = {file};
+    expectWinsByAMargin(compareAll(files, {}, hour), "overcommit");
 }
 
 TEST(PolicyComparison, TheStaticSplitNeverChangesATarget) {

@@ -125,8 +125,14 @@ PolicyConfig genConfig() {
 bool moves(const DomainSnapshot& d, const HostSnapshot& h, const PolicyConfig& c) {
     const bool building = std::any_of(h.reservations.begin(), h.reservations.end(),
                                       [&](const Reservation& r) { return r.domid == d.domid; });
+    // A stuck guest with a fresh, believable report of using more than its target is planned
+    // again under demand.
+    const bool replanned = c.kind == PolicyKind::Demand && d.report && !d.reportStale &&
+                           d.report->used > d.target &&
+                           !policy::estimateDemand(*d.report, c).contradicted;
     const bool stuck =
-        d.convergence == Convergence::Stuck || d.convergence == Convergence::Uncooperative;
+        (d.convergence == Convergence::Stuck || d.convergence == Convergence::Uncooperative) &&
+        !replanned;
     return c.kind != PolicyKind::Off && !d.pinned && !d.excluded && !building && !stuck;
 }
 
