@@ -51,21 +51,23 @@ DomainView domainOf(const Properties& p) {
     return d;
 }
 
-// SIGINT and SIGTERM as a readable fd, so that waiting on the bus ends cleanly on Ctrl-C.
+// SIGINT and SIGTERM as a readable fd, so that waiting on the bus ends cleanly on Ctrl-C. They
+// stay blocked afterwards: balloonctl only has its summary left to print once a wait ends, and a
+// Ctrl-C arriving then (say, just after a reservation was transferred) must not turn a finished
+// command into one killed by a signal.
 class SignalFd {
 public:
     SignalFd() {
         sigemptyset(&set_);
         sigaddset(&set_, SIGINT);
         sigaddset(&set_, SIGTERM);
-        sigprocmask(SIG_BLOCK, &set_, &old_);
+        sigprocmask(SIG_BLOCK, &set_, nullptr);
         fd_ = signalfd(-1, &set_, SFD_CLOEXEC | SFD_NONBLOCK);
     }
     ~SignalFd() {
         if (fd_ >= 0) {
             close(fd_);
         }
-        sigprocmask(SIG_SETMASK, &old_, nullptr);
     }
     SignalFd(const SignalFd&) = delete;
     SignalFd& operator=(const SignalFd&) = delete;
@@ -75,7 +77,6 @@ public:
 
 private:
     sigset_t set_{};
-    sigset_t old_{};
     int fd_ = -1;
 };
 
@@ -172,7 +173,7 @@ bool Client::follow(const std::function<void()>& settled, const std::function<bo
             return false;
         }
         if ((fds[1].revents & POLLIN) != 0) {
-            // Consume it: unblocking a pending SIGINT on the way out would kill us after all.
+            // Consume it, so that it is not still pending when balloonctl exits.
             signalfd_siginfo info{};
             (void)!read(signals.fd(), &info, sizeof info);
             return false;
