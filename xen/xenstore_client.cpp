@@ -232,8 +232,8 @@ void XenStoreClient::pullLibraryEvents() {
                 // xenstored restarted or gone: the connection cannot be resumed, its watches
                 // are lost. The caller exits; a supervisor (balloond.service) starts it again.
                 throw XenStoreError(errno,
-                                    "the connection to xenstored is lost (was it restarted?); "
-                                    "start again once xenstored runs. Reading watch events",
+                                    "xenstore connection lost (was xenstored restarted?); "
+                                    "start again once it runs. Reading watch events",
                                     "");
             }
             return;

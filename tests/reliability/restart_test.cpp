@@ -1,6 +1,7 @@
 // Faults around a balloond that runs as its own process: SIGKILLed at random points across 100
 // rebalances and started again each time, xenstored restarted under it, and a domid reused while
 // it was down. After each: the host's invariants hold and persisted state is intact.
+#include <array>
 #include <iostream>
 #include <random>
 
@@ -41,26 +42,34 @@ TEST_F(Faults, AHundredKillsAtRandomPointsLoseNoInvariantAndNoReservation) {
     std::uniform_int_distribution<int> extra(0, 150);
     int rebalances = 0;
     int earlyKills = 0;
+    int quiet = 0;  // balloonds killed after 5 s without a write: nothing had to change
     const auto started = std::chrono::steady_clock::now();
     int kill = 0;
     for (; rebalances < kRebalances; ++kill) {
         const auto before = targets();
         // One guest's demand swings (a, b and c in turn, so the hold time never delays it):
-        // each new balloond has a rebalance to make.
+        // nearly every new balloond has a rebalance to make. Not every one: on a roomy host the
+        // surplus each guest gets by weight can absorb a swing inside the hysteresis band, when
+        // the last balloond was killed before it wrote that guest's previous swing.
         const int turn = kill / 3;
         const std::string guest = std::string(1, static_cast<char>('a' + kill % 3));
-        // 600M: all three at their high demand still fit the 3G left beside dom0, so every
-        // swing has a target to change (at 800M the host is short and a grow may have nowhere
-        // to come from).
-        sim().changeWorkload(guest, steady(turn % 2 == 0 ? mib(600) : mib(200)));
+        // All three at their highest demand still fit the 3G left beside dom0 (at 800M the
+        // host is short and a grow may have nowhere to come from). Four levels, not two: a
+        // balloond killed before it wrote a guest's last swing leaves that guest's target at the
+        // level before, and the next swing must still differ from it.
+        static constexpr std::array<std::uint64_t, 4> kLevels{600, 200, 650, 250};
+        sim().changeWorkload(guest, steady(mib(kLevels[static_cast<std::size_t>(turn) % 4])));
         DaemonProcess& balloond = startBalloond();
         if (kill % 10 == 9) {
             // Some kills land during start-up, before or inside the first round.
             server().pumpFor(std::chrono::milliseconds(extra(random) / 5));
             ++earlyKills;
         } else {
-            ASSERT_TRUE(pumpUntilRebalanced(before)) << "kill " << kill << ": no rebalance";
-            ++rebalances;
+            if (pumpUntilRebalanced(before, std::chrono::seconds(5))) {
+                ++rebalances;
+            } else {
+                ++quiet;
+            }
             // ... the others anywhere in the rounds that follow.
             server().pumpFor(std::chrono::milliseconds(extra(random)));
         }
@@ -73,7 +82,9 @@ TEST_F(Faults, AHundredKillsAtRandomPointsLoseNoInvariantAndNoReservation) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "[figures] " << kill << " SIGKILLs (" << earlyKills << " during start-up), "
-              << rebalances << " rebalances written before a kill, " << seconds << " s\n";
+              << rebalances << " rebalances written before a kill, " << quiet
+              << " with nothing to write, " << seconds << " s\n";
+    EXPECT_LE(quiet, kill / 10) << "most restarts must have had a rebalance to make";
 
     // The last restart balances the host again and keeps the reservation.
     const auto before = targets();
@@ -101,8 +112,7 @@ TEST_F(Faults, AXenstoredRestartMakesBalloondExitForSystemdAndARestartRecovers) 
                                    std::chrono::seconds(20)))
         << "balloond neither exited nor noticed that xenstored restarted";
     EXPECT_NE(*first.exitStatus(), 0) << "systemd restarts only a failed balloond";
-    EXPECT_GE(countLines(logPath(), "connection to xenstored is lost"), 1U)
-        << "the exit names its cause";
+    EXPECT_GE(countLines(logPath(), "balloond: xenstore"), 1U) << "the exit names its cause";
 
     // systemd starts balloond again.
     DaemonProcess& second = startBalloond();
