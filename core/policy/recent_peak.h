@@ -1,7 +1,9 @@
 // The most a guest needed in the last few minutes, from its reports: what the demand policy keeps
-// room for after a burst (docs/policy.md, "Burst reserve"). The daemon keeps one per domain and
-// fills DomainSnapshot::recentPeak from it; the comparison harness does the same. Bounded: one
-// maximum per minute, whatever the report rate.
+// room for after a burst (docs/policy.md, "Burst reserve"). The comparison harness keeps one per
+// guest and fills DomainSnapshot::recentPeak from it. The daemon does not yet (issue 10): wired in
+// (a RecentPeak in DomainRecord, observe() on each accepted report, peak() into the snapshot) it
+// keeps targets up after demand falls, which the integration and reliability tests must first be
+// taught. Bounded: one maximum per minute, whatever the report rate.
 #pragma once
 
 #include <array>
