@@ -89,11 +89,16 @@ Levels levelsOf(Slot& s, const PolicyConfig& config) {
         l[kSurplusTier] = s.ceiling;
         return l;
     }
-    // A guest that balloons slowly keeps what it holds: memory it gives back arrives too late to
-    // help anyone, and it could not take it back in time for its next peak. So does a stuck one
-    // planned again (accounting.cpp): what it holds is counted until it follows again.
-    const bool keepsHolding =
-        dom.convergence != Convergence::Balanced && dom.convergence != Convergence::Converging;
+    // A guest that is slow to give memory back keeps what it holds: what it releases arrives too
+    // late to help anyone, and it could not take it back in time for its next peak. So does a
+    // stuck one planned again (accounting.cpp): what it holds is counted until it follows again.
+    // A guest slow to take a grow keeps its grant: calling it off would hand its share to others
+    // until it caught up, then take it back (a flap of the size of its share).
+    const bool stuck =
+        dom.convergence == Convergence::Stuck || dom.convergence == Convergence::Uncooperative;
+    const bool slowToRelease =
+        dom.convergence == Convergence::Slow && s.actual - s.videoram > s.current;
+    const bool keepsHolding = stuck || slowToRelease;
     if (keepsHolding) {
         l[kKeepTier] = clamp(s.actual - s.videoram, s.floor, s.ceiling);
     }

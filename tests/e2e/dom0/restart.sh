@@ -10,13 +10,13 @@ targets_now() {
     done
 }
 
-# targets_hold SECONDS: the targets do not change during the window (polled every 0.2 s).
+# targets_hold SECONDS: the targets do not change during the window (polled every half second).
 targets_hold() {
     local before deadline=$(( $(now_ms) + $1 * 1000 ))
     before=$(targets_now)
     while [ "$(now_ms)" -lt "$deadline" ]; do
         [ "$(targets_now)" = "$before" ] || return 1
-        sleep 0.2
+        sleep 0.5
     done
 }
 
