@@ -65,6 +65,30 @@ void readIntervals(TableReader& r, Config& config) {
     }
 }
 
+// "0" turns the burst reserve off; anything else is a duration in whole minutes, as RecentPeak
+// keeps one maximum per minute (a duration string cannot be zero).
+void readBurstWindow(TableReader& r, PolicyConfig& p) {
+    constexpr std::string_view kKey = "burst-window";
+    std::string text;
+    if (!r.readString(kKey, text)) {
+        return;
+    }
+    if (text == "0") {
+        p.burstWindow = std::chrono::minutes(0);
+        return;
+    }
+    Millis window{};
+    r.readDuration(kKey, window);
+    if (window % std::chrono::minutes(1) != Millis{0}) {
+        r.fail(kKey, "must be whole minutes, e.g. \"5m\", or \"0\" to turn the burst reserve off");
+    }
+    if (window > kMaxBurstWindow) {
+        r.fail(kKey, "must be at most " + std::to_string(kMaxBurstWindow.count()) +
+                         "m (a peak is remembered per minute for every domain)");
+    }
+    p.burstWindow = std::chrono::duration_cast<std::chrono::minutes>(window);
+}
+
 void readPolicy(TableReader& r, Config& config) {
     PolicyConfig& p = config.policy;
     std::string kind;
@@ -97,6 +121,7 @@ void readPolicy(TableReader& r, Config& config) {
         }
         p.holdTime = std::chrono::duration_cast<std::chrono::seconds>(hold);
     }
+    readBurstWindow(r, p);
     r.readSize("default-min", p.defaultMin);
 }
 

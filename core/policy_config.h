@@ -8,6 +8,9 @@
 
 namespace balloon {
 
+// The longest burst-window: RecentPeak keeps one maximum per minute of it for every domain.
+inline constexpr std::chrono::minutes kMaxBurstWindow{60};
+
 enum class PolicyKind {
     Off,           // admin targets only; balloond never changes a target by itself
     Proportional,  // squeezed's: every domain the same fraction of its [min, max]
@@ -31,6 +34,9 @@ struct PolicyConfig {
     // Under constant load a domain's target changes at most once per holdTime (hysteresis),
     // except when the guest is under pressure.
     std::chrono::seconds holdTime{60};
+    // How long a guest's peak need is remembered for the burst reserve (policy::RecentPeak):
+    // whole minutes, at most kMaxBurstWindow; zero turns the reserve off. The daemon feeds it.
+    std::chrono::minutes burstWindow{5};
     // Floor for domains without a configured or guest-set min (xl refuses dom0 below 128 MiB).
     KiB defaultMin = mib(128);
 };

@@ -213,6 +213,9 @@ HostSnapshot Balancer::snapshot(TimePoint now) {
             d.guestMin = record.report->guestMin;
             d.guestRequested = record.report->requestedTarget;
         }
+        // A reload's new window applies here, at the next round (RecentPeak::setWindow).
+        record.peak.setWindow(config_.policy.burstWindow, now);
+        d.recentPeak = record.peak.peak(now);
         host.domains.push_back(std::move(d));
     }
     return host;

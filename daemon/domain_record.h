@@ -10,6 +10,7 @@
 #include "domid.h"
 #include "guest_report.h"
 #include "model.h"
+#include "policy/recent_peak.h"
 #include "units.h"
 
 namespace balloon::daemon {
@@ -39,6 +40,9 @@ struct DomainRecord {
     std::uint64_t reportRejects = 0;  // reports refused (malformed, out of bounds): metrics
     double readTokens = 0;            // the per-domain read budget (ReportReader)
     std::optional<TimePoint> readTokensAt;
+    // The most it needed lately (the burst reserve): fed by each accepted report, its window
+    // set from [policy] burst-window when the balancer takes a snapshot.
+    policy::RecentPeak peak;
 
     ConvergenceTracker convergence;
     bool uncooperativeFlagWritten = false;  // memory/uncooperative is there

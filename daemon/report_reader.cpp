@@ -74,6 +74,7 @@ bool ReportReader::read(DomainRecord& record, TimePoint now) {
     }
     record.report = result.report;
     record.reportReceivedAt = now;
+    record.peak.observe(now, *record.report);
     return true;
 }
 

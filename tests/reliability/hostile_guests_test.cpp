@@ -80,6 +80,8 @@ Config hostileConfig() {
     Config config;
     config.intervals.sample = 200ms;
     config.policy.holdTime = std::chrono::seconds(0);
+    // No burst reserve: the reaction probe times targets following a demand down, too.
+    config.policy.burstWindow = std::chrono::minutes(0);
     config.limits.reportsPerSecond = 5;
     return config;
 }

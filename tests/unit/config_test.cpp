@@ -46,6 +46,7 @@ void expectDefaults(const Config& c) {
     EXPECT_EQ(c.policy.deadband, mib(16));
     EXPECT_EQ(c.policy.maxStep, mib(512));
     EXPECT_EQ(c.policy.holdTime, 60s);
+    EXPECT_EQ(c.policy.burstWindow, 5min);
     EXPECT_EQ(c.policy.defaultMin, mib(128));
     EXPECT_TRUE(c.dom0.managed);
     EXPECT_EQ(c.dom0.floor, mib(128));
@@ -87,6 +88,7 @@ min-headroom = "32MiB"
 deadband = "8M"
 max-step = "1G"
 hold = "2m"
+burst-window = "15m"
 default-min = "256M"
 [limits]
 report-max-bytes = 1024
@@ -122,11 +124,12 @@ uuid = "5F2BD6D4-8C1F-4A8E-9B7C-2D3E4F5A6B7C"
     EXPECT_EQ(c.policy.deadband, mib(8));
     EXPECT_EQ(c.policy.maxStep, gib(1));
     EXPECT_EQ(c.policy.holdTime, 120s);
+    EXPECT_EQ(c.policy.burstWindow, 15min);
     EXPECT_EQ(c.policy.defaultMin, mib(256));
     EXPECT_EQ(c.limits.reportMaxBytes, 1024U);
     EXPECT_EQ(c.limits.reportsPerSecond, 5U);
     EXPECT_EQ(c.dbus.adminGroup, "balloon-admins");
-    EXPECT_EQ(c.dbus.adminGroupPosition, (SourcePosition{"test.toml", 25, 15}));
+    EXPECT_EQ(c.dbus.adminGroupPosition, (SourcePosition{"test.toml", 26, 15}));
     EXPECT_EQ(c.metrics.textfileDir, "/var/lib/prometheus/node-exporter");
     EXPECT_EQ(c.metrics.interval, 30s);
     ASSERT_EQ(c.domains.size(), 2U);
@@ -137,7 +140,7 @@ uuid = "5F2BD6D4-8C1F-4A8E-9B7C-2D3E4F5A6B7C"
     EXPECT_EQ(web.weight, 200U);
     EXPECT_TRUE(web.pinned);
     EXPECT_TRUE(web.excluded);
-    EXPECT_EQ(web.position, (SourcePosition{"test.toml", 29, 1}));
+    EXPECT_EQ(web.position, (SourcePosition{"test.toml", 30, 1}));
     const DomainOverride& byUuid = c.domains[1];
     EXPECT_EQ(byUuid.uuid, "5f2bd6d4-8c1f-4a8e-9b7c-2d3e4f5a6b7c");
     EXPECT_EQ(byUuid.min, std::nullopt);
@@ -214,6 +217,26 @@ TEST(ConfigParser, RefusesZeroOrMalformedDurations) {
                           "stuck-after"));
     EXPECT_THAT(errorOf("[intervals]\nsample = \"10s\""),
                 HasSubstr("test.toml:2:10: [intervals] sample: is longer than stuck-after"));
+}
+
+TEST(ConfigParser, TurnsTheBurstReserveOffWithZeroOnly) {
+    EXPECT_EQ(parse("[policy]\nburst-window = \"0\"").config.policy.burstWindow, 0min);
+    EXPECT_EQ(parse("[policy]\nburst-window = \"60m\"").config.policy.burstWindow, 60min);
+    EXPECT_EQ(parse("[policy]\nburst-window = \"1h\"").config.policy.burstWindow, 60min);
+    EXPECT_EQ(parse("[policy]\nburst-window = \"120s\"").config.policy.burstWindow, 2min);
+}
+
+TEST(ConfigParser, RefusesABurstWindowThatIsNotWholeMinutesOrTooLong) {
+    EXPECT_EQ(errorOf("[policy]\nburst-window = \"90s\""),
+              "test.toml:2:16: [policy] burst-window: must be whole minutes, e.g. \"5m\", or "
+              "\"0\" to turn the burst reserve off");
+    EXPECT_THAT(errorOf("[policy]\nburst-window = \"61m\""),
+                HasSubstr("test.toml:2:16: [policy] burst-window: must be at most 60m"));
+    EXPECT_THAT(errorOf("[policy]\nburst-window = \"0m\""),
+                HasSubstr("test.toml:2:16: [policy] burst-window: bad duration \"0m\""));
+    EXPECT_THAT(errorOf("[policy]\nburst-window = \"5\""), HasSubstr("needs a unit"));
+    EXPECT_THAT(errorOf("[policy]\nburst-window = 0"),
+                HasSubstr("test.toml:2:16: [policy] burst-window: expected a string"));
 }
 
 TEST(ConfigParser, RefusesInconsistentDomainOverrides) {
@@ -319,6 +342,7 @@ TEST(ShippedConfig, ShowsEveryKeyWithItsTrueDefault) {
                             "deadband",
                             "max-step",
                             "hold",
+                            "burst-window",
                             "default-min",
                             "report-max-bytes",
                             "reports-per-second",
