@@ -1,12 +1,14 @@
-// The default policy. Each domain's span [floor, ceiling] is cut into tiers, and host memory is
-// handed out tier by tier, so a short host takes memory back in the reverse order:
-//   1. urgent: all of demand + headroom of guests under pressure, and the current target of
-//      guests without fresh statistics (never squeezed on a guess);
-//   2. active: demand, plus the untaxed part (1 - idleTax) of idle memory and at least a
-//      thrash reserve of an eighth of demand;
-//   3. idle: the rest of demand + headroom, and what the guest requested;
-//   4. surplus: up to the ceiling (not for guests without statistics).
-// Within the tier that does not fit, memory is shared by weight.
+// The default policy. Each domain's span [floor, ceiling] is cut into tiers (keep, held, urgent,
+// need, want, surplus: docs/policy.md), and host memory is handed out tier by tier, so a short
+// host takes memory back in the reverse order. Within the tier that does not fit, memory is
+// shared by weight (triage for the need tiers).
+//
+// A guest between two reports (its last one stale) keeps its target and takes no part in the
+// surplus, so the surplus of the others depends on who reported last. Calm guests report once a
+// minute and a report is stale after 30 s: the guests read first in each minute took the surplus
+// of those resting and gave it back a minute later (the steady benchmark wrote 46 targets in four
+// minutes). So no guest's surplus exceeds what it would get were every resting guest planned on
+// its last report; what is left stays free until they report.
 #include <algorithm>
 #include <array>
 
@@ -66,11 +68,12 @@ double ratio(std::optional<std::uint64_t> value, double full) {
 // tier k. Non-decreasing.
 using Levels = std::array<KiB, kTiers + 1>;
 
-Levels levelsOf(Slot& s, const PolicyConfig& config) {
+// `lastReport`: plan a guest whose report is stale on that report (for the surplus cap only).
+Levels levelsOf(Slot& s, const PolicyConfig& config, bool lastReport = false) {
     const DomainSnapshot& dom = *s.dom;
     Levels l;
     l.fill(s.floor);
-    if (!dom.report || dom.reportStale) {
+    if (!dom.report || (dom.reportStale && !lastReport)) {
         const KiB keep = clamp(s.current, s.floor, s.ceiling);
         l.fill(keep);
         l[0] = s.floor;
@@ -135,6 +138,63 @@ Levels levelsOf(Slot& s, const PolicyConfig& config) {
     return l;
 }
 
+// Serves the tiers whole, in order, until one does not fit: that one is shared (by triage for
+// a need tier, by weight otherwise), the ones above it get nothing. Floors that do not fit
+// leave everyone at the floor. Returns each domain's ideal target.
+std::vector<KiB> divide(std::span<Slot* const> movable, std::span<const Levels> levels,
+                        KiB forTargets) {
+    // tierSize[k]: what tier k asks of the host in all (tier 0: the floors).
+    std::array<KiB, kTiers + 1> tierSize{};
+    for (const Levels& l : levels) {
+        tierSize[0] += l[0];
+        for (std::size_t k = 1; k <= kTiers; ++k) {
+            tierSize[k] += l[k] - l[k - 1];
+        }
+    }
+    KiB left = forTargets - tierSize[0];
+    std::size_t full = 0;  // levels[.][full] is granted to everyone
+    while (full < kTiers && tierSize[full + 1] <= left) {
+        ++full;
+        left -= tierSize[full];
+    }
+    std::vector<KiB> partial;
+    if (full < kTiers && forTargets > tierSize[0]) {
+        std::vector<Claim> claims(movable.size());
+        for (std::size_t i = 0; i < movable.size(); ++i) {
+            claims[i] = {levels[i][full + 1] - levels[i][full], movable[i]->reason.weight};
+        }
+        // A need cut for everyone leaves everyone under pressure: serve needs whole, smallest
+        // first, so that as many guests as the host can hold stay out of it.
+        const bool need = full + 1 == kUrgentTier || full + 1 == kNeedTier;
+        partial = need ? triage(claims, left) : shareByWeight(claims, left);
+    }
+    std::vector<KiB> ideals(movable.size());
+    for (std::size_t i = 0; i < movable.size(); ++i) {
+        ideals[i] = levels[i][full] + (partial.empty() ? KiB{} : partial[i]);
+    }
+    return ideals;
+}
+
+// The surplus cap (top of file): plans the host again with every resting guest on its last
+// report, and no guest with a fresh report gets more surplus than it would there. Only surplus:
+// what a guest wants (demand, headroom, its request) is never capped.
+void capSurplus(std::span<Slot* const> movable, std::span<const Levels> levels,
+                std::span<KiB> ideals, KiB forTargets, const PolicyConfig& config) {
+    std::vector<Levels> everyone(levels.begin(), levels.end());
+    for (std::size_t i = 0; i < movable.size(); ++i) {
+        if (movable[i]->dom->report && movable[i]->dom->reportStale) {
+            Slot scratch = *movable[i];  // levelsOf notes pressure and reasons: not for this plan
+            everyone[i] = levelsOf(scratch, config, true);
+        }
+    }
+    const std::vector<KiB> even = divide(movable, everyone, forTargets);
+    for (std::size_t i = 0; i < movable.size(); ++i) {
+        if (movable[i]->reason.kind == ReasonKind::Demand) {
+            ideals[i] = min(ideals[i], max(even[i], levels[i][kWantTier]));
+        }
+    }
+}
+
 }  // namespace
 
 DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& config) {
@@ -179,43 +239,23 @@ void planDemand(std::span<Slot> slots, KiB forTargets, const PolicyConfig& confi
     std::vector<Levels> levels;
     movable.reserve(slots.size());
     levels.reserve(slots.size());
-    // tierSize[k]: what tier k asks of the host in all (tier 0: the floors).
-    std::array<KiB, kTiers + 1> tierSize{};
+    bool resting = false;  // a guest between two reports: its report is stale
     for (auto& s : slots) {
         if (!s.movable) {
             continue;
         }
         movable.push_back(&s);
-        const Levels& l = levels.emplace_back(levelsOf(s, config));
-        tierSize[0] += l[0];
-        for (std::size_t k = 1; k <= kTiers; ++k) {
-            tierSize[k] += l[k] - l[k - 1];
-        }
+        levels.push_back(levelsOf(s, config));
+        resting = resting || (s.dom->report && s.dom->reportStale);
     }
-
-    // Tiers are served whole, in order, until one does not fit: that one is shared by weight,
-    // the ones above it get nothing. Floors that do not fit leave everyone at the floor.
-    KiB left = forTargets - tierSize[0];
-    std::size_t full = 0;  // levels[.][full] is granted to everyone
-    while (full < kTiers && tierSize[full + 1] <= left) {
-        ++full;
-        left -= tierSize[full];
-    }
-    std::vector<KiB> partial;
-    if (full < kTiers && forTargets > tierSize[0]) {
-        std::vector<Claim> claims(movable.size());
-        for (std::size_t i = 0; i < movable.size(); ++i) {
-            claims[i] = {levels[i][full + 1] - levels[i][full], movable[i]->reason.weight};
-        }
-        // A need cut for everyone leaves everyone under pressure: serve needs whole, smallest
-        // first, so that as many guests as the host can hold stay out of it.
-        const bool need = full + 1 == kUrgentTier || full + 1 == kNeedTier;
-        partial = need ? triage(claims, left) : shareByWeight(claims, left);
+    std::vector<KiB> ideals = divide(movable, levels, forTargets);
+    if (resting) {
+        capSurplus(movable, levels, ideals, forTargets, config);
     }
 
     for (std::size_t i = 0; i < movable.size(); ++i) {
         Slot& s = *movable[i];
-        s.ideal = levels[i][full] + (partial.empty() ? KiB{} : partial[i]);
+        s.ideal = ideals[i];
         s.reason.ideal = s.ideal;
         const KiB want = levels[i][kWantTier];
         s.reason.share = s.ideal - want;

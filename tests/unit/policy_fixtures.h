@@ -75,6 +75,23 @@ inline KiB targetOf(const Plan& plan, DomId domid) {
     return planFor(plan, domid).target;
 }
 
+// Guests that follow every target at once: each change is applied (target, allocation and the
+// time of the change, for the hold) and counted, since each would be a Xenstore write.
+inline std::size_t followPlan(std::vector<DomainSnapshot>& domains, const Plan& plan,
+                              TimePoint now) {
+    std::size_t changes = 0;
+    for (auto& d : domains) {
+        const DomainPlan& p = planFor(plan, d.domid);
+        if (p.changed()) {
+            d.target = p.target;
+            d.actual = p.target;
+            d.lastTargetChange = now;
+            ++changes;
+        }
+    }
+    return changes;
+}
+
 // What the plan commits, computed from the snapshot independently of Plan::committed: targets
 // plus videoram, or what a domain the plan does not move holds, if more.
 inline KiB footprintOf(const HostSnapshot& h, const Plan& plan) {

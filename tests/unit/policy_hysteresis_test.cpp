@@ -42,18 +42,7 @@ public:
         HostSnapshot h = host(capacity_ - held, domains_);
         h.total = capacity_ + mib(256);
         h.now = now;
-        const Plan plan = policy::decide(h, config());
-        std::size_t changes = 0;
-        for (auto& d : domains_) {
-            const DomainPlan& p = planFor(plan, d.domid);
-            if (p.changed()) {
-                d.target = p.target;
-                d.actual = p.target;
-                d.lastTargetChange = now;
-                ++changes;
-            }
-        }
-        return changes;
+        return followPlan(domains_, policy::decide(h, config()), now);
     }
 
     [[nodiscard]] KiB target(std::size_t guest) const { return domains_[guest].target; }
