@@ -42,7 +42,7 @@ struct IntervalsConfig {
     Millis sample{2000};               // how often the hypervisor's figures are sampled
     Millis stuckAfter{5000};           // no progress towards a target for this long: stuck
     Millis uncooperativeAfter{20000};  // stuck for this long: the guest is not following
-    Millis reportStaleAfter{30000};    // a guest report older than this is stale
+    Millis reportStaleAfter{150000};   // a guest report older than this is stale
 };
 
 // [limits]: bounds on what guests can make the daemon do.

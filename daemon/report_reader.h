@@ -15,7 +15,7 @@ namespace balloon::daemon {
 
 struct ReportLimits {
     double readsPerSecond = 2;  // per domain; changes beyond this wait for the next sample
-    std::chrono::milliseconds staleAfter{30000};
+    std::chrono::milliseconds staleAfter{150000};
 };
 
 class ReportReader {

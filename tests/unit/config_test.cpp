@@ -53,7 +53,7 @@ void expectDefaults(const Config& c) {
     EXPECT_EQ(c.intervals.sample, 2s);
     EXPECT_EQ(c.intervals.stuckAfter, 5s);
     EXPECT_EQ(c.intervals.uncooperativeAfter, 20s);
-    EXPECT_EQ(c.intervals.reportStaleAfter, 30s);
+    EXPECT_EQ(c.intervals.reportStaleAfter, 150s);
     EXPECT_EQ(c.limits.reportMaxBytes, 512U);
     EXPECT_EQ(c.limits.reportsPerSecond, 2U);
     EXPECT_EQ(c.dbus.adminGroup, "");

@@ -17,7 +17,7 @@ using Millis = std::chrono::milliseconds;
 constexpr Millis kTick = 100ms;      // the daemon's shortest gap between two rounds
 constexpr Millis kSampleEvery = 2s;  // a round at least this often
 constexpr Millis kReportEvery = 60s;
-constexpr Millis kStaleAfter = 30s;  // the daemon's default reportStaleAfter
+constexpr Millis kStaleAfter = 30s;  // under the heartbeat (the old default): the hard case
 constexpr Millis kHour = 1h;
 constexpr Millis kConverged = 5min;
 
