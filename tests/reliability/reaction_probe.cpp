@@ -10,19 +10,34 @@
 
 namespace balloon::reliability {
 
+namespace {
+// Settled: no target write for three rounds (Daemon::kMinRoundGap is 100 ms). A guest whose
+// share keeps moving under a flood may never settle: the sample then starts anyway.
+constexpr std::chrono::milliseconds kSettled{300};
+constexpr std::chrono::seconds kSettleLimit{3};
+}  // namespace
+
 std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThread& balloond,
                                                          xen::XenStore& xs,
                                                          const std::string& guest, DomId domid,
                                                          KiB demand, KiB move) {
     const auto target = [&] { return memoryKey(xs, domid, "target").value_or(KiB{}); };
+    const std::string path = "/local/domain/" + std::to_string(domid) + "/memory/target";
+    const auto isProbe = [](const xen::WatchEvent& e) { return e.token == "reaction-probe"; };
+    xs.watch(path, "reaction-probe");
+    // From a settled target: the previous reaction may still be stepping it (step caps, others'
+    // shares), and a baseline taken mid-move can sit so close to the new goal that no move of
+    // `move` is left to make (a 20 s "no reaction" that was the probe's, not balloond's).
+    const auto settleDeadline = std::chrono::steady_clock::now() + kSettleLimit;
+    while (std::chrono::steady_clock::now() < settleDeadline &&
+           std::ranges::any_of(harness::waitForWatchEvent(xs, isProbe, kSettled), isProbe)) {
+    }
     const KiB before = target();
     const bool up = demand > before;
     const auto moved = [&] {
         const KiB now = target();
         return up ? now >= before + move : now + move <= before;
     };
-    const std::string path = "/local/domain/" + std::to_string(domid) + "/memory/target";
-    xs.watch(path, "reaction-probe");
     const auto start = std::chrono::steady_clock::now();
     balloond.post([&](dbustest::World& world) {
         sim::WorkloadSpec spec;
@@ -32,9 +47,7 @@ std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThrea
     });
     const auto deadline = start + std::chrono::seconds(20);
     while (!moved() && std::chrono::steady_clock::now() < deadline) {
-        harness::waitForWatchEvent(
-            xs, [](const xen::WatchEvent& e) { return e.token == "reaction-probe"; },
-            std::chrono::seconds(1));
+        harness::waitForWatchEvent(xs, isProbe, std::chrono::seconds(1));
     }
     const auto end = std::chrono::steady_clock::now();
     xs.unwatch(path, "reaction-probe");
