@@ -80,7 +80,7 @@ TEST_F(DomainChurn, AThousandCreateDestroyCyclesGrowNothing) {
     // Allocator noise is a few KiB; a leak of one record per cycle would be hundreds of KiB.
     EXPECT_LT(end.heapBytes, warm.heapBytes + 64 * 1024)
         << "heap grew by " << (end.heapBytes - warm.heapBytes) << " bytes";
-    if (!underAddressSanitizer()) {
+    if (!underMemoryChecker()) {
         EXPECT_LT(end.rssKiB, warm.rssKiB + 1024)
             << "RSS grew by " << (end.rssKiB - warm.rssKiB) << " KiB";
     }

@@ -10,13 +10,19 @@
 extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>  // deps/debian-packages.txt, group test
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 namespace balloon::reliability {
 
-bool underAddressSanitizer() {
+bool underMemoryChecker() {
 #if defined(__SANITIZE_ADDRESS__)
     return true;
 #else
-    return false;
+    return RUNNING_ON_VALGRIND != 0;
 #endif
 }
 

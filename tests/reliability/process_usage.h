@@ -20,7 +20,8 @@ struct ProcessUsage {
 
 ProcessUsage measureUsage(const std::filesystem::path& xenstoredTrace);
 
-// True in an AddressSanitizer build, whose quarantine makes resident memory a poor leak signal.
-bool underAddressSanitizer();
+// True in an AddressSanitizer build or under valgrind: their quarantines of freed memory make
+// resident memory a poor leak signal (their own leak checks are the evidence there).
+bool underMemoryChecker();
 
 }  // namespace balloon::reliability
