@@ -112,7 +112,7 @@ TEST(SteadyState, HoldTimesRunningOutAtDifferentMomentsMoveNoSurplusBackAndForth
     for (std::uint64_t i = 0; i < 40; ++i) {
         targets.push_back(gib(1) + mib(i % 4 * 16));
     }
-    MinuteReportsHost bed(targets, mib(400), mib(40 * 20), 50ms);
+    MinuteReportsHost bed(targets, mib(400), mib(std::uint64_t{40} * 20), 50ms);
     bed.changedAgo(1500ms);
     EXPECT_EQ(bed.changesAfter(0s, kHour, kConverged), 0U);
 }
