@@ -8,14 +8,17 @@
 #include <string>
 #include <string_view>
 
+#include "config.h"
 #include "domain_record.h"
 #include "xenstore_port.h"
 
 namespace balloon::daemon {
 
+// Built from the configuration ([limits] reports-per-second, [intervals] report-stale-after), whose
+// defaults these are.
 struct ReportLimits {
-    double readsPerSecond = 2;  // per domain; changes beyond this wait for the next sample
-    std::chrono::milliseconds staleAfter{150000};
+    double readsPerSecond = Config{}.limits.reportsPerSecond;  // per domain; faster changes wait
+    std::chrono::milliseconds staleAfter = Config{}.intervals.reportStaleAfter;
 };
 
 class ReportReader {

@@ -5,10 +5,10 @@
 //
 // A guest between two reports (its last one stale) keeps its target and takes no part in the
 // surplus, so the surplus of the others depends on who reported last. Calm guests report once a
-// minute and a report is stale after 30 s: the guests read first in each minute took the surplus
-// of those resting and gave it back a minute later (the steady benchmark wrote 46 targets in four
-// minutes). So no guest's surplus exceeds what it would get were every resting guest planned on
-// its last report; what is left stays free until they report.
+// minute; with reports stale after 30 s (the old report-stale-after) the guests read first in each
+// minute took the surplus of those resting and gave it back a minute later (the steady benchmark
+// wrote 46 targets in four minutes). So no guest's surplus exceeds what it would get were every
+// resting guest planned on its last report; what is left stays free until they report.
 #include <algorithm>
 #include <array>
 
