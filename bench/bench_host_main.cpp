@@ -5,7 +5,7 @@
 // split cleanly.
 //
 //   balloond-bench-host --guests N [--probe] [--report-interval 60s] [--step 100ms]
-//       [--config FILE] [--bus ADDRESS] [--no-daemon] [--warmup S --duration S]
+//       [--config FILE] [--bus ADDRESS] [--no-daemon] [--warmup DURATION --duration DURATION]
 //       [--log-level info]
 //
 // Prints "ready" once the daemon runs, "measuring" when the window opens, then at its end
@@ -15,8 +15,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -25,11 +23,13 @@
 
 #include <unistd.h>
 
+#include "bench_main.h"
 #include "bench_scenario.h"
 #include "config.h"
 #include "daemon.h"
 #include "dbus_service.h"
 #include "log.h"
+#include "option_types.h"
 #include "proc_stats.h"
 #include "published_host.h"
 #include "scenario.h"
@@ -49,41 +49,31 @@ struct HostArgs {
     log::Severity logLevel = log::Severity::Error;  // stderr is a pipe nobody reads by default
 };
 
-std::chrono::milliseconds secondsArg(const char* text) {
-    return std::chrono::milliseconds(static_cast<long>(std::stod(text) * 1000));
-}
-
-HostArgs parseArgs(int argc, char** argv) {
-    HostArgs a;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        const bool hasValue = i + 1 < argc;
-        if (arg == "--guests" && hasValue) {
-            a.host.guests = std::stoi(argv[++i]);
-        } else if (arg == "--probe") {
-            a.host.probe = true;
-        } else if (arg == "--report-interval" && hasValue) {
-            a.host.reportInterval = argv[++i];
-        } else if (arg == "--step" && hasValue) {
-            a.host.step = argv[++i];
-        } else if (arg == "--config" && hasValue) {
-            a.configPath = argv[++i];
-        } else if (arg == "--bus" && hasValue) {
-            a.bus = argv[++i];
-        } else if (arg == "--no-daemon") {
-            a.daemon = false;
-        } else if (arg == "--warmup" && hasValue) {
-            a.warmup = secondsArg(argv[++i]);
-        } else if (arg == "--log-level" && hasValue) {
-            a.logLevel = log::parseSeverity(argv[++i]).value_or(log::Severity::Error);
-        } else if (arg == "--duration" && hasValue) {
-            a.duration = secondsArg(argv[++i]);
-        } else {
-            throw std::invalid_argument("unknown or incomplete argument \"" + std::string(arg) +
-                                        "\" (see the usage at the top of bench_host_main.cpp)");
-        }
-    }
-    return a;
+// The command line; the rest of HostArgs keeps its defaults.
+void defineOptions(CLI::App& app, HostArgs& a) {
+    app.add_option("--guests", a.host.guests, "simulated guests");
+    app.add_flag("--probe", a.host.probe,
+                 "add the guest \"probe\", whose report the caller writes");
+    app.add_option("--report-interval", a.host.reportInterval,
+                   "how often each simulated guest reports (scenario duration: 60s)")
+        ->type_name("DURATION");
+    app.add_option("--step", a.host.step, "virtual time per simulation step (100ms)")
+        ->type_name("DURATION");
+    app.add_option("--config", a.configPath, "balloond's configuration file")->type_name("FILE");
+    app.add_option("--bus", a.bus, "serve balloond's D-Bus API on this address")
+        ->type_name("ADDRESS");
+    app.add_flag_callback(
+        "--no-daemon", [&a] { a.daemon = false; },
+        "the simulation only, for what it costs without balloond");
+    CLI::Option* duration = cmdline::addDuration(
+        app, "--duration", [&a](std::chrono::milliseconds d) { a.duration = d; },
+        "measure a window this long, then print the figures and exit (default: run until "
+        "SIGTERM)");
+    cmdline::addDuration(
+        app, "--warmup", [&a](std::chrono::milliseconds d) { a.warmup = d; },
+        "time before the window opens")
+        ->needs(duration);
+    cmdline::addLogLevel(app, a.logLevel, "error");
 }
 
 // Counters at one moment, so that the window reports differences.
@@ -102,7 +92,7 @@ void figure(std::string_view name, double value) {
     std::cout << "figure " << name << ' ' << value << '\n';
 }
 
-int run(const HostArgs& args) {
+void run(const HostArgs& args) {
     const Config config = args.configPath ? loadConfig(*args.configPath).config : Config{};
     const auto scenario = sim::parseScenario(benchScenario(args.host), "<bench>");
     auto daemonXs = xen::XenStoreClient::open();
@@ -118,7 +108,7 @@ int run(const HostArgs& args) {
     std::unique_ptr<daemon::BusService> bus;
     if (args.daemon) {
         service = std::make_unique<daemon::Daemon>(loop, *daemonXs, host, config,
-                                                   [config] { return config; });
+                                                   [&config]() -> const Config& { return config; });
         service->start();
         if (args.bus) {
             bus = std::make_unique<daemon::BusService>(*service, daemon::BusOptions{*args.bus, {}});
@@ -180,19 +170,22 @@ int run(const HostArgs& args) {
         });
     }
     loop.run();
-    return EXIT_SUCCESS;
 }
 
 }  // namespace
 }  // namespace balloon::bench
 
 int main(int argc, char** argv) {
-    try {
-        const auto args = balloon::bench::parseArgs(argc, argv);
-        balloon::log::initLogging(args.logLevel);
-        return balloon::bench::run(args);
-    } catch (const std::exception& e) {
-        std::cerr << "balloond-bench-host: " << e.what() << '\n';
-        return EXIT_FAILURE;
-    }
+    using namespace balloon;
+    bench::HostArgs args;
+    CLI::App app(
+        "The process the reaction and steady-state benchmarks measure: balloond's Daemon "
+        "on the simulated host,\nagainst the xenstored XENSTORED_PATH names.",
+        "balloond-bench-host");
+    bench::benchConventions(app);
+    bench::defineOptions(app, args);
+    return bench::runMain(app, argc, argv, [&] {
+        log::initLogging(args.logLevel);
+        bench::run(args);
+    });
 }

@@ -1,38 +1,34 @@
-// The benchmark drivers' shared frame: "--name value" options, and main's error handling (a
-// driver that cannot run says why and exits 1; figures are never a reason to fail).
+// The benchmark drivers' shared frame: their command line follows every program's conventions
+// (cmdline/program.h: --help, usage errors with exit status 1), and a driver that cannot run says
+// why and exits 3; figures are never a reason to fail.
 #pragma once
 
 #include <exception>
 #include <functional>
 #include <iostream>
-#include <stdexcept>
-#include <string>
-#include <string_view>
+
+#include "program.h"
 
 namespace balloon::bench {
 
-// Calls handle(name, value) for each pair; handle returns false for a name it does not know.
-inline void parseOptions(
-    int argc, char** argv, std::string_view program,
-    const std::function<bool(const std::string&, const std::string&)>& handle) {
-    const std::string see = " (see the usage at the top of bench/" + std::string(program) + ".cpp)";
-    if (argc % 2 == 0) {
-        throw std::invalid_argument("every option takes a value" + see);
-    }
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!handle(argv[i], argv[i + 1])) {
-            throw std::invalid_argument("unknown option " + std::string(argv[i]) + see);
-        }
-    }
+// A benchmark's CLI11 application, with the conventions and the exit statuses it uses.
+inline void benchConventions(CLI::App& app) {
+    cmdline::applyConventions(app, {},
+                              {cmdline::kExitOk, cmdline::kExitUsage, cmdline::kExitRefused});
 }
 
-inline int runMain(std::string_view program, const std::function<void()>& body) {
+// Parses argv with `app`, then runs body; returns the exit status.
+inline int runMain(CLI::App& app, int argc, const char* const* argv,
+                   const std::function<void()>& body) {
+    if (const auto status = cmdline::parse(app, argc, argv)) {
+        return *status;
+    }
     try {
         body();
-        return 0;
+        return cmdline::kExitOk;
     } catch (const std::exception& e) {
-        std::cerr << program << ": " << e.what() << '\n';
-        return 1;
+        std::cerr << app.get_name() << ": " << e.what() << '\n';
+        return cmdline::kExitRefused;
     }
 }
 

@@ -28,11 +28,11 @@ BenchRig::BenchRig(const std::vector<std::string>& hostArgs, bool withBus, bool 
     if (bus_) {
         argv.insert(argv.end(), {"--bus", bus_->address()});
     }
-    dbustest::RunOptions options;
-    for (const auto& [name, value] : xenstored_->clientEnvironment()) {
-        options.env[name] = value;
-    }
-    host_ = std::make_unique<dbustest::Spawned>(argv, options);
+    sandbox::SpawnSpec spec;
+    spec.argv = argv;
+    spec.setEnv = xenstored_->clientEnvironment();
+    spec.out = sandbox::Output::pipe();
+    host_ = std::make_unique<sandbox::ChildProcess>(std::move(spec));
     // Building 1,000 domains in the real xenstored took 5-10 minutes on the loaded 2-core machine.
     expectLine("ready", std::chrono::minutes(20));
     xenstored_->exportToThisProcess();
@@ -42,7 +42,7 @@ BenchRig::BenchRig(const std::vector<std::string>& hostArgs, bool withBus, bool 
 BenchRig::~BenchRig() {
     xs_.reset();
     if (host_) {
-        host_->stop(SIGTERM);
+        host_->stop(SIGTERM, std::chrono::seconds(10));
     }
     host_.reset();
     bus_.reset();

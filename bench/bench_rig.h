@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-// The dbus suite's client runner, by path: its folder also has a private_bus.h of its own.
-#include "../tests/dbus/process_runner.h"
+#include "child_process.h"
 #include "domid.h"
 #include "private_bus.h"
 #include "xenstore_client.h"
@@ -48,7 +47,7 @@ public:
 private:
     std::unique_ptr<sandbox::XenstoredProcess> xenstored_;
     std::unique_ptr<sandbox::PrivateBus> bus_;
-    std::unique_ptr<dbustest::Spawned> host_;
+    std::unique_ptr<sandbox::ChildProcess> host_;
     std::unique_ptr<xen::XenStoreClient> xs_;
 };
 

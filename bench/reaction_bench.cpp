@@ -14,7 +14,6 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,7 +56,7 @@ std::optional<std::string> awaitTargetChange(xen::XenStoreClient& xs, const std:
     const auto deadline = Clock::now() + kAnswerDeadline;
     for (;;) {
         xs.takeWatchEvents();
-        const auto now = xs.read(path);
+        auto now = xs.read(path);
         if (now && *now != previous) {
             return now;
         }
@@ -110,7 +109,7 @@ void measure(const ReactionArgs& args, int guests) {
     for (int i = 0; i < args.samples + 2; ++i) {
         const auto t0 = Clock::now();
         xs.write(home + "/data/balloon-report",
-                 encodeReport(probeReport(static_cast<std::uint64_t>(i + 1),
+                 encodeReport(probeReport(static_cast<std::uint64_t>(i) + 1,
                                           i % 2 == 0 ? mib(800) : mib(300))));
         const auto answer = awaitTargetChange(xs, targetPath, previous);
         const double ms = msSince(t0);
@@ -133,9 +132,10 @@ void measure(const ReactionArgs& args, int guests) {
     for (int i = 0; i < args.ctlRuns + 1; ++i) {
         const std::string size = i % 2 == 0 ? "640M" : "704M";
         const auto t0 = Clock::now();
-        dbustest::RunOptions options;
-        options.env["BALLOONCTL_BUS_ADDRESS"] = rig.busAddress();
-        const auto result = dbustest::run({BALLOONCTL_PATH, "set", kProbeName, size}, options);
+        sandbox::SpawnSpec client;
+        client.argv = {BALLOONCTL_PATH, "set", kProbeName, size};
+        client.setEnv = {{"BALLOONCTL_BUS_ADDRESS", rig.busAddress()}};
+        const auto result = sandbox::runToCompletion(client, std::chrono::seconds(30));
         const double exitMs = msSince(t0);
         if (result.exitCode != 0) {
             throw std::runtime_error("balloonctl set failed: " + result.both());
@@ -156,43 +156,26 @@ void measure(const ReactionArgs& args, int guests) {
     printLine("balloonctl-set-exit", guests, percentiles(ctlExit), 0);
 }
 
-std::vector<int> parseList(const std::string& text) {
-    std::vector<int> values;
-    std::istringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
-        values.push_back(std::stoi(item));
-    }
-    return values;
-}
-
-ReactionArgs parseArgs(int argc, char** argv) {
-    ReactionArgs a;
-    parseOptions(argc, argv, "reaction_bench",
-                 [&](const std::string& name, const std::string& value) {
-                     if (name == "--guests") {
-                         a.guests = parseList(value);
-                     } else if (name == "--samples") {
-                         a.samples = std::stoi(value);
-                     } else if (name == "--ctl-runs") {
-                         a.ctlRuns = std::stoi(value);
-                     } else if (name == "--report-interval") {
-                         a.reportInterval = value;
-                     } else {
-                         return false;
-                     }
-                     return true;
-                 });
-    return a;
-}
-
 }  // namespace
 }  // namespace balloon::bench
 
 int main(int argc, char** argv) {
     using namespace balloon::bench;
-    return runMain("reaction_bench", [&] {
-        const auto args = parseArgs(argc, argv);
+    ReactionArgs args;
+    CLI::App app(
+        "Reaction latency on the real xenstored: guest report -> memory/target, and "
+        "balloonctl set -> memory/target.",
+        "reaction_bench");
+    benchConventions(app);
+    app.add_option("--guests", args.guests, "host sizes to measure, comma-separated")
+        ->delimiter(',')
+        ->type_name("N,...");
+    app.add_option("--samples", args.samples, "report -> target measurements per host size");
+    app.add_option("--ctl-runs", args.ctlRuns, "balloonctl set runs per host size");
+    app.add_option("--report-interval", args.reportInterval,
+                   "how often the other simulated guests report (scenario duration: 1s, 500ms)")
+        ->type_name("DURATION");
+    return runMain(app, argc, argv, [&] {
         for (int guests : args.guests) {
             measure(args, guests);
         }

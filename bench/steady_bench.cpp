@@ -193,37 +193,27 @@ void residentMemory(const SteadyArgs& args) {
               << with["daemon_thread_cpu_s"] << " s" << std::endl;
 }
 
-SteadyArgs parseArgs(int argc, char** argv) {
-    SteadyArgs a;
-    parseOptions(argc, argv, "steady_bench",
-                 [&](const std::string& name, const std::string& value) {
-                     if (name == "--guests") {
-                         a.guests = std::stoi(value);
-                     } else if (name == "--warmup") {
-                         a.warmup = std::stoi(value);
-                     } else if (name == "--duration") {
-                         a.duration = std::stoi(value);
-                     } else if (name == "--report-interval") {
-                         a.reportInterval = value;
-                     } else if (name == "--rss-guests") {
-                         a.rssGuests = std::stoi(value);
-                     } else if (name == "--rss-warmup") {
-                         a.rssWarmup = std::stoi(value);
-                     } else {
-                         return false;
-                     }
-                     return true;
-                 });
-    return a;
-}
-
 }  // namespace
 }  // namespace balloon::bench
 
 int main(int argc, char** argv) {
     using namespace balloon::bench;
-    return runMain("steady_bench", [&] {
-        const auto args = parseArgs(argc, argv);
+    SteadyArgs args;
+    CLI::App app("Steady-state cost of balloond on a balanced host, and its resident memory.",
+                 "steady_bench");
+    benchConventions(app);
+    app.add_option("--guests", args.guests, "guests of the steady-cost host (0: leave it out)");
+    app.add_option("--warmup", args.warmup, "seconds before the window opens")
+        ->type_name("SECONDS");
+    app.add_option("--duration", args.duration, "seconds the window lasts")->type_name("SECONDS");
+    app.add_option("--report-interval", args.reportInterval,
+                   "how often each simulated guest reports (scenario duration: 60s)")
+        ->type_name("DURATION");
+    app.add_option("--rss-guests", args.rssGuests,
+                   "guests of the resident-memory host (0: leave it out)");
+    app.add_option("--rss-warmup", args.rssWarmup, "seconds before the resident memory is read")
+        ->type_name("SECONDS");
+    return runMain(app, argc, argv, [&] {
         if (args.guests > 0) {
             steadyCost(args);
         }

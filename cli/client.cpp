@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "balloon1_property_names.h"
 #include "domain_match.h"
 #include "names.h"
 
@@ -18,31 +19,32 @@ namespace {
 using Properties = std::map<std::string, sdbus::Variant>;
 
 template <class T>
-T get(const Properties& props, const char* name, T fallback = {}) {
-    const auto it = props.find(name);
+T get(const Properties& props, std::string_view name, T fallback = {}) {
+    const auto it = props.find(std::string(name));
     return it == props.end() ? fallback : it->second.get<T>();
 }
 
 DomainView domainOf(const Properties& p) {
+    namespace property = dbus::properties::domain;
     DomainView d;
-    d.id = get<std::uint16_t>(p, "Id");
-    d.name = get<std::string>(p, "Name");
-    d.uuid = get<std::string>(p, "Uuid");
-    d.type = get<std::string>(p, "Type");
-    d.targetKiB = get<std::uint64_t>(p, "TargetKiB");
-    d.actualKiB = get<std::uint64_t>(p, "ActualKiB");
-    d.minKiB = get<std::uint64_t>(p, "MinKiB");
-    d.maxKiB = get<std::uint64_t>(p, "MaxKiB");
-    d.staticMaxKiB = get<std::uint64_t>(p, "StaticMaxKiB");
-    d.weight = get<std::uint32_t>(p, "Weight");
-    d.pinned = get<bool>(p, "Pinned");
-    d.excluded = get<bool>(p, "Excluded");
-    d.state = get<std::string>(p, "State");
-    d.reason = get<std::string>(p, "Reason");
-    if (p.contains("LastReport")) {
+    d.id = get<std::uint16_t>(p, property::kId);
+    d.name = get<std::string>(p, property::kName);
+    d.uuid = get<std::string>(p, property::kUuid);
+    d.type = get<std::string>(p, property::kType);
+    d.targetKiB = get<std::uint64_t>(p, property::kTargetKiB);
+    d.actualKiB = get<std::uint64_t>(p, property::kActualKiB);
+    d.minKiB = get<std::uint64_t>(p, property::kMinKiB);
+    d.maxKiB = get<std::uint64_t>(p, property::kMaxKiB);
+    d.staticMaxKiB = get<std::uint64_t>(p, property::kStaticMaxKiB);
+    d.weight = get<std::uint32_t>(p, property::kWeight);
+    d.pinned = get<bool>(p, property::kPinned);
+    d.excluded = get<bool>(p, property::kExcluded);
+    d.state = get<std::string>(p, property::kState);
+    d.reason = get<std::string>(p, property::kReason);
+    if (p.contains(std::string(property::kLastReport))) {
         const auto report =
             get<sdbus::Struct<std::string, std::int64_t, std::uint64_t, std::uint64_t>>(
-                p, "LastReport");
+                p, property::kLastReport);
         d.reportSource = report.get<0>();
         d.reportAgeSeconds = report.get<1>();
         d.reportUsedKiB = report.get<2>();
@@ -102,31 +104,22 @@ void Client::allowCallsOf(std::chrono::milliseconds duration) {
         withMargin, std::chrono::microseconds(connection_->getMethodCallTimeout())));
 }
 
-HostView Client::host() {
-    Properties p;
-    manager_->raw()
-        .callMethod("GetAll")
-        .onInterface("org.freedesktop.DBus.Properties")
-        .withArguments(std::string(dbus::kManagerInterface))
-        .storeResultsTo(p);
-    HostView h;
-    h.totalKiB = get<std::uint64_t>(p, "HostTotalKiB");
-    h.freeKiB = get<std::uint64_t>(p, "HostFreeKiB");
-    h.slushKiB = get<std::uint64_t>(p, "SlushKiB");
-    h.reservedKiB = get<std::uint64_t>(p, "ReservedKiB");
-    h.policy = get<std::string>(p, "Policy");
-    h.rebalances = get<std::uint64_t>(p, "Rebalances");
+ManagerView Client::host() {
+    namespace property = dbus::properties::manager;
+    const Properties p = manager_->GetAll(std::string(dbus::kManagerInterface));
+    ManagerView h;
+    h.hostTotalKiB = get<std::uint64_t>(p, property::kHostTotalKiB);
+    h.hostFreeKiB = get<std::uint64_t>(p, property::kHostFreeKiB);
+    h.slushKiB = get<std::uint64_t>(p, property::kSlushKiB);
+    h.reservedKiB = get<std::uint64_t>(p, property::kReservedKiB);
+    h.policy = get<std::string>(p, property::kPolicy);
+    h.rebalances = get<std::uint64_t>(p, property::kRebalances);
     return h;
 }
 
 std::vector<DomainView> Client::domains() {
-    std::map<sdbus::ObjectPath, std::map<std::string, Properties>> objects;
-    manager_->raw()
-        .callMethod("GetManagedObjects")
-        .onInterface("org.freedesktop.DBus.ObjectManager")
-        .storeResultsTo(objects);
     std::vector<DomainView> result;
-    for (const auto& [path, interfaces] : objects) {
+    for (const auto& [path, interfaces] : manager_->GetManagedObjects()) {
         const auto it = interfaces.find(std::string(dbus::kDomainInterface));
         if (it != interfaces.end()) {
             result.push_back(domainOf(it->second));
@@ -147,6 +140,30 @@ DomainView Client::domain(const std::string& text) {
     const DomId domid = dbus::matchDomain(text, identities);
     return *std::find_if(all.begin(), all.end(),
                          [&](const DomainView& d) { return d.id == domid; });
+}
+
+std::vector<PlanEntry> Client::plan() {
+    std::vector<PlanEntry> result;
+    for (const auto& p : manager_->GetPlan()) {
+        result.push_back({p.get<0>(), p.get<1>(), p.get<2>(), p.get<3>(), p.get<4>(), p.get<5>()});
+    }
+    return result;
+}
+
+std::vector<ReservationView> Client::reservations() {
+    std::vector<ReservationView> result;
+    for (const auto& r : manager_->ListReservations()) {
+        ReservationView v{r.get<0>(), r.get<1>(), std::nullopt, r.get<3>(), std::nullopt};
+        // ListReservations: domid -1 before the transfer, expiry 0 for never.
+        if (r.get<2>() >= 0 && r.get<2>() < kFirstReservedDomId) {
+            v.domid = static_cast<DomId>(r.get<2>());
+        }
+        if (r.get<4>() != 0) {
+            v.expiresUnixSeconds = static_cast<std::int64_t>(r.get<4>());
+        }
+        result.push_back(std::move(v));
+    }
+    return result;
 }
 
 bool Client::follow(const std::function<void()>& settled, const std::function<bool()>& done) {

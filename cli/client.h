@@ -1,10 +1,9 @@
-// balloonctl's side of the bus: one connection, the generated Manager proxy, and plain-value
-// views of the manager and the domain objects. Everything goes through balloond; balloonctl never
-// touches Xenstore or the hypervisor itself.
+// balloonctl's side of the bus: one connection and the proxy generated from the contract (with
+// the standard Properties and ObjectManager interfaces), read into plain values (views.h).
+// Everything goes through balloond; balloonctl never touches Xenstore or the hypervisor itself.
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,11 +13,13 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "balloon1_proxy.h"
-#include "domain_view.h"
+#include "views.h"
 
 namespace balloon::cli {
 
-class ManagerProxy final : public sdbus::ProxyInterfaces<org::balloond::Balloon1::Manager_proxy> {
+class ManagerProxy final
+    : public sdbus::ProxyInterfaces<org::balloond::Balloon1::Manager_proxy, sdbus::Properties_proxy,
+                                    sdbus::ObjectManager_proxy> {
 public:
     explicit ManagerProxy(sdbus::IConnection& connection);
     ~ManagerProxy();
@@ -27,16 +28,16 @@ public:
     ManagerProxy(ManagerProxy&&) = delete;
     ManagerProxy& operator=(ManagerProxy&&) = delete;
 
-    sdbus::IProxy& raw() { return getProxy(); }
-};
-
-struct HostView {
-    std::uint64_t totalKiB = 0;
-    std::uint64_t freeKiB = 0;
-    std::uint64_t slushKiB = 0;
-    std::uint64_t reservedKiB = 0;
-    std::string policy;
-    std::uint64_t rebalances = 0;
+private:
+    // Changes are followed for every object at once (Client::follow), not through these.
+    void onPropertiesChanged(const std::string& /*interfaceName*/,
+                             const std::map<std::string, sdbus::Variant>& /*changedProperties*/,
+                             const std::vector<std::string>& /*invalidatedProperties*/) override {}
+    void onInterfacesAdded(const sdbus::ObjectPath& /*objectPath*/,
+                           const std::map<std::string, std::map<std::string, sdbus::Variant>>&
+                           /*interfacesAndProperties*/) override {}
+    void onInterfacesRemoved(const sdbus::ObjectPath& /*objectPath*/,
+                             const std::vector<std::string>& /*interfaces*/) override {}
 };
 
 class Client {
@@ -45,20 +46,20 @@ public:
     explicit Client(const std::optional<std::string>& address);
 
     ManagerProxy& manager() { return *manager_; }
-    sdbus::IConnection& connection() { return *connection_; }
 
     // Calls that may wait (WaitForTarget, Reserve) need more than the bus's default 25 s.
     void allowCallsOf(std::chrono::milliseconds duration);
 
-    [[nodiscard]] HostView host();
+    [[nodiscard]] ManagerView host();
     // Every managed domain, by domid (GetManagedObjects).
     [[nodiscard]] std::vector<DomainView> domains();
     // The domain a DOMAIN argument names, with the daemon's rule. Throws balloon::Error.
     [[nodiscard]] DomainView domain(const std::string& text);
+    [[nodiscard]] std::vector<PlanEntry> plan();
+    [[nodiscard]] std::vector<ReservationView> reservations();
 
-    // Calls onSignal for every signal balloond emits (PropertiesChanged, InterfacesAdded, ...),
-    // in batches: `settled` runs after each batch. Returns when done() is true (true) or at
-    // SIGINT/SIGTERM (false).
+    // Calls `settled` after each batch of signals balloond emits (PropertiesChanged,
+    // InterfacesAdded, ...). Returns when done() is true (true) or at SIGINT/SIGTERM (false).
     bool follow(const std::function<void()>& settled, const std::function<bool()>& done);
 
 private:

@@ -5,22 +5,24 @@
 
 namespace balloon::cli {
 
-int runPin(Context& context, std::vector<std::string> words) {
-    Args args(std::move(words), {});
-    const std::string domain = args.positional("DOMAIN");
-    args.finish();
-    context.client().manager().Pin(domain);
-    std::cout << domain << ": pinned at its current target\n";
-    return kExitOk;
+Runner definePin(CLI::App& command) {
+    auto domain = std::make_shared<std::string>();
+    addDomainArgument(command, *domain);
+    return [domain](Context& context) -> int {
+        context.client().manager().Pin(*domain);
+        std::cout << *domain << ": pinned at its current target\n";
+        return cmdline::kExitOk;
+    };
 }
 
-int runAuto(Context& context, std::vector<std::string> words) {
-    Args args(std::move(words), {});
-    const std::string domain = args.positional("DOMAIN");
-    args.finish();
-    context.client().manager().Release(domain);
-    std::cout << domain << ": back to the policy\n";
-    return kExitOk;
+Runner defineAuto(CLI::App& command) {
+    auto domain = std::make_shared<std::string>();
+    addDomainArgument(command, *domain);
+    return [domain](Context& context) -> int {
+        context.client().manager().Release(*domain);
+        std::cout << *domain << ": back to the policy\n";
+        return cmdline::kExitOk;
+    };
 }
 
 }  // namespace balloon::cli

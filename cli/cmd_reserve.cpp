@@ -1,122 +1,105 @@
 // reserve, release, transfer, reservations: memory for domains about to be built. A reservation
 // belongs to the client that made it until it is transferred to a domain, so `reserve` stays on
 // the bus holding it; when it exits (Ctrl-C), balloond releases what was not transferred.
-#include <cstdio>
-#include <ctime>
+#include <algorithm>
 #include <iostream>
 
 #include "command.h"
 #include "format.h"
+#include "json_output.h"
+#include "option_types.h"
+#include "program.h"
 
 namespace balloon::cli {
 namespace {
 
 constexpr std::chrono::seconds kDefaultReserveTimeout{30};
 
-using Entry = sdbus::Struct<std::string, uint64_t, int64_t, std::string, uint64_t>;
-
-const Entry* findEntry(const std::vector<Entry>& entries, const std::string& id) {
-    for (const auto& e : entries) {
-        if (e.get<0>() == id) {
-            return &e;
-        }
-    }
-    return nullptr;
-}
-
 }  // namespace
 
-int runReserve(Context& context, std::vector<std::string> words) {
-    Args args(std::move(words), {"timeout", "expiry"});
-    const std::string size = args.positional("SIZE");
-    const auto timeoutText = args.option("timeout");
-    const auto expiryText = args.option("expiry");
-    args.finish();
-    const auto timeout = timeoutText ? parseTimeout(*timeoutText, "timeout")
-                                     : std::chrono::milliseconds(kDefaultReserveTimeout);
-    std::uint32_t expiry = 0;
-    if (expiryText) {
-        const auto ms = parseTimeout(*expiryText, "expiry");
-        expiry = static_cast<std::uint32_t>((ms.count() + 999) / 1000);
-    }
-
-    Client& client = context.client();
-    client.allowCallsOf(timeout);
-    const std::string id =
-        client.manager().Reserve(size, static_cast<uint32_t>(timeout.count()), expiry);
-    std::cout << id << std::endl;  // flushed: scripts read the id while we hold it
-    std::cerr << "balloonctl: reservation " << id << " of " << size
-              << " held; `balloonctl transfer " << id
-              << " DOMID` hands it to the new domain; Ctrl-C releases it\n";
-    bool ended = false;
-    std::string how;
-    const bool completed = client.follow(
-        [&] {
-            const auto entries = client.manager().ListReservations();
-            const Entry* e = findEntry(entries, id);
-            if (e == nullptr) {
-                ended = true;
-                how = "released or expired";
-            } else if (e->get<2>() >= 0) {
-                ended = true;
-                how = "transferred to dom" + std::to_string(e->get<2>());
-            }
+Runner defineReserve(CLI::App& command) {
+    struct Args {
+        std::string size;
+        std::chrono::milliseconds timeout = kDefaultReserveTimeout;
+        std::uint32_t expirySeconds = 0;  // never
+    };
+    auto args = std::make_shared<Args>();
+    cmdline::addArgument(command, "SIZE", args->size, "how much: 512M, 2G, 1.5G, 4096K")
+        ->check(cmdline::sizeCheck(RelativeSizes::Refused));
+    cmdline::addDuration(
+        command, "--timeout", [args](std::chrono::milliseconds d) { args->timeout = d; },
+        "how long balloond may take to free the memory (default 30s)");
+    cmdline::addDuration(
+        command, "--expiry",
+        [args](std::chrono::milliseconds d) {
+            args->expirySeconds = static_cast<std::uint32_t>((d.count() + 999) / 1000);
         },
-        [&] { return ended; });
-    std::cerr << "balloonctl: reservation " << id << " "
-              << (completed ? how : std::string("released (interrupted)")) << "\n";
-    return kExitOk;
+        "end the reservation after this long in any case");
+    return [args](Context& context) -> int {
+        Client& client = context.client();
+        client.allowCallsOf(args->timeout);
+        const std::string id = client.manager().Reserve(
+            args->size, static_cast<uint32_t>(args->timeout.count()), args->expirySeconds);
+        std::cout << id << std::endl;  // flushed: scripts read the id while we hold it
+        std::cerr << "balloonctl: reservation " << id << " of " << args->size
+                  << " held; `balloonctl transfer " << id
+                  << " DOMID` hands it to the new domain; Ctrl-C releases it\n";
+        bool ended = false;
+        std::string how;
+        const bool completed = client.follow(
+            [&] {
+                const auto all = client.reservations();
+                const auto it = std::find_if(all.begin(), all.end(),
+                                             [&](const ReservationView& r) { return r.id == id; });
+                if (it == all.end()) {
+                    ended = true;
+                    how = "released or expired";
+                } else if (it->domid) {
+                    ended = true;
+                    how = "transferred to dom" + std::to_string(*it->domid);
+                }
+            },
+            [&] { return ended; });
+        std::cerr << "balloonctl: reservation " << id << " "
+                  << (completed ? how : std::string("released (interrupted)")) << "\n";
+        return cmdline::kExitOk;
+    };
 }
 
-int runRelease(Context& context, std::vector<std::string> words) {
-    Args args(std::move(words), {});
-    const std::string id = args.positional("ID");
-    args.finish();
-    context.client().manager().ReleaseReservation(id);
-    std::cout << id << ": released\n";
-    return kExitOk;
+Runner defineRelease(CLI::App& command) {
+    auto id = std::make_shared<std::string>();
+    cmdline::addArgument(command, "ID", *id, "the reservation's id, as reserve printed it");
+    return [id](Context& context) -> int {
+        context.client().manager().ReleaseReservation(*id);
+        std::cout << *id << ": released\n";
+        return cmdline::kExitOk;
+    };
 }
 
-int runTransfer(Context& context, std::vector<std::string> words) {
-    Args args(std::move(words), {});
-    const std::string id = args.positional("ID");
-    const std::string domidText = args.positional("DOMID");
-    args.finish();
-    std::uint32_t domid = 0;
-    try {
-        std::size_t used = 0;
-        const unsigned long value = std::stoul(domidText, &used);
-        if (used != domidText.size() || value > 0xFFFF) {
-            throw std::out_of_range("domid");
-        }
-        domid = static_cast<std::uint32_t>(value);
-    } catch (const std::exception&) {
-        throw UsageError{"DOMID must be a domain's number, not \"" + domidText + "\""};
-    }
-    context.client().manager().TransferReservation(id, domid);
-    std::cout << id << ": transferred to dom" << domid << "\n";
-    return kExitOk;
+Runner defineTransfer(CLI::App& command) {
+    struct Args {
+        std::string id;
+        std::uint32_t domid = 0;
+    };
+    auto args = std::make_shared<Args>();
+    cmdline::addArgument(command, "ID", args->id, "the reservation's id, as reserve printed it");
+    cmdline::addArgument(command, "DOMID", args->domid, "the number of the domain being built")
+        ->check(CLI::Range(std::uint32_t{0}, std::uint32_t{kFirstReservedDomId - 1}));
+    return [args](Context& context) -> int {
+        context.client().manager().TransferReservation(args->id, args->domid);
+        std::cout << args->id << ": transferred to dom" << args->domid << "\n";
+        return cmdline::kExitOk;
+    };
 }
 
-int runReservations(Context& context, std::vector<std::string> words) {
-    Args args(std::move(words), {});
-    args.finish();
-    const auto entries = context.client().manager().ListReservations();
-    std::printf("%-8s %10s %7s  %-12s %s\n", "ID", "Size", "Domain", "Owner", "Expires");
-    for (const auto& e : entries) {
-        const std::string domain = e.get<2>() >= 0 ? std::to_string(e.get<2>()) : "-";
-        std::string expires = "never";
-        if (e.get<4>() != 0) {
-            const auto when = static_cast<std::time_t>(e.get<4>());
-            char text[32];
-            std::tm tm{};
-            std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", localtime_r(&when, &tm));
-            expires = text;
-        }
-        std::printf("%-8s %10s %7s  %-12s %s\n", e.get<0>().c_str(), exactSize(e.get<1>()).c_str(),
-                    domain.c_str(), e.get<3>().empty() ? "-" : e.get<3>().c_str(), expires.c_str());
-    }
-    return kExitOk;
+Runner defineReservations(CLI::App& command) {
+    auto json = std::make_shared<bool>(false);
+    addJsonFlag(command, *json);
+    return [json](Context& context) -> int {
+        const auto all = context.client().reservations();
+        std::cout << (*json ? reservationsJson(all) : reservationTable(all));
+        return cmdline::kExitOk;
+    };
 }
 
 }  // namespace balloon::cli

@@ -1,6 +1,5 @@
 // watch: the list, redrawn whenever balloond announces a change (PropertiesChanged,
 // InterfacesAdded/Removed); no polling. Ends at Ctrl-C.
-#include <ctime>
 #include <iostream>
 
 #include <unistd.h>
@@ -10,26 +9,26 @@
 
 namespace balloon::cli {
 
-int runWatch(Context& context, std::vector<std::string> words) {
-    Args args(std::move(words), {});
-    args.finish();
-    Client& client = context.client();
-    const bool terminal = isatty(STDOUT_FILENO) != 0;
-    std::string shown;
-    client.follow(
-        [&] {
-            const std::string view = hostLine(client.host()) + domainTable(client.domains());
-            if (view == shown) {
-                return;  // a change the table does not show (e.g. a report's age)
-            }
-            shown = view;
-            if (terminal) {
-                std::cout << "\033[H\033[2J";  // home and clear: redraw in place
-            }
-            std::cout << view << std::endl;
-        },
-        [] { return false; });
-    return kExitOk;
+Runner defineWatch(CLI::App& /*command*/) {
+    return [](Context& context) -> int {
+        Client& client = context.client();
+        const bool terminal = isatty(STDOUT_FILENO) != 0;
+        std::string shown;
+        client.follow(
+            [&] {
+                const std::string view = hostLine(client.host()) + domainTable(client.domains());
+                if (view == shown) {
+                    return;  // a change the table does not show (e.g. a report's age)
+                }
+                shown = view;
+                if (terminal) {
+                    std::cout << "\033[H\033[2J";  // home and clear: redraw in place
+                }
+                std::cout << view << std::endl;
+            },
+            [] { return false; });
+        return cmdline::kExitOk;
+    };
 }
 
 }  // namespace balloon::cli

@@ -1,7 +1,9 @@
 // balloonctl's subcommands as a table (one cmd_<verb>.cpp per verb or family of similar verbs):
-// main looks the verb up and runs it; --help prints the same table.
+// main declares each as a CLI11 subcommand through its `define`, which adds the arguments and
+// returns what runs the command with the values parsed.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -9,7 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "args.h"
+#include <CLI/CLI.hpp>
+
 #include "client.h"
 #include "exit_codes.h"
 
@@ -32,31 +35,45 @@ private:
     std::unique_ptr<Client> client_;
 };
 
+// Runs a parsed command; returns the exit status.
+using Runner = std::function<int(Context& context)>;
+
 struct Command {
     std::string_view name;
     std::vector<std::string_view> aliases;
-    int (*run)(Context& context, std::vector<std::string> words);
-    std::string_view usage;  // the arguments, e.g. "DOMAIN SIZE [--wait[=TIMEOUT]]"
-    std::string_view help;   // one line
+    std::string_view help;  // one line
+    // Adds the command's arguments and options to its subcommand.
+    Runner (*define)(CLI::App& command);
 };
 
 std::span<const Command> commands();
-const Command* findCommand(std::string_view name);
+
+// The arguments every command names the same way.
+CLI::Option* addDomainArgument(CLI::App& command, std::string& into);
+CLI::Option* addJsonFlag(CLI::App& command, bool& into);
+
+// DOMAIN [--json]: the arguments of the commands that read about one domain.
+struct DomainQuery {
+    std::string domain;
+    bool json = false;
+};
+std::shared_ptr<DomainQuery> addDomainQuery(CLI::App& command);
 
 // The verbs, by family.
-int runSet(Context& context, std::vector<std::string> words);
-int runMax(Context& context, std::vector<std::string> words);
-int runList(Context& context, std::vector<std::string> words);
-int runStatus(Context& context, std::vector<std::string> words);
-int runAuto(Context& context, std::vector<std::string> words);
-int runPin(Context& context, std::vector<std::string> words);
-int runReserve(Context& context, std::vector<std::string> words);
-int runRelease(Context& context, std::vector<std::string> words);
-int runTransfer(Context& context, std::vector<std::string> words);
-int runReservations(Context& context, std::vector<std::string> words);
-int runRebalance(Context& context, std::vector<std::string> words);
-int runDryRun(Context& context, std::vector<std::string> words);
-int runPolicy(Context& context, std::vector<std::string> words);
-int runWatch(Context& context, std::vector<std::string> words);
+Runner defineSet(CLI::App& command);
+Runner defineMax(CLI::App& command);
+Runner defineList(CLI::App& command);
+Runner defineStatus(CLI::App& command);
+Runner defineAuto(CLI::App& command);
+Runner definePin(CLI::App& command);
+Runner defineReserve(CLI::App& command);
+Runner defineRelease(CLI::App& command);
+Runner defineTransfer(CLI::App& command);
+Runner defineReservations(CLI::App& command);
+Runner defineRebalance(CLI::App& command);
+Runner defineDryRun(CLI::App& command);
+Runner defineExplain(CLI::App& command);
+Runner definePolicy(CLI::App& command);
+Runner defineWatch(CLI::App& command);
 
 }  // namespace balloon::cli

@@ -1,7 +1,10 @@
-// balloonctl's exit codes, documented in balloonctl(8) and --help; scripts depend on them.
+// Which exit status (cmdline/exit_status.h, the same for every program) a failed D-Bus call
+// gives balloonctl, and what it says about it.
 #pragma once
 
 #include <string>
+
+#include "exit_status.h"
 
 namespace sdbus {
 class Error;
@@ -9,23 +12,9 @@ class Error;
 
 namespace balloon::cli {
 
-enum ExitCode : int {
-    kExitOk = 0,
-    kExitUsage = 1,          // a bad command line
-    kExitUnreachable = 2,    // no bus, or balloond is not on it
-    kExitRefused = 3,        // balloond refused: a named error, whose message is printed
-    kExitNotAuthorized = 4,  // balloond or the bus policy said no to this user
-    kExitTimeout = 5,        // a wait ran out, or the guest did not reach its target
-};
-
-// The exit code for an error a call ended with.
-ExitCode exitCodeFor(const sdbus::Error& error);
+// The exit status for an error a call ended with.
+cmdline::ExitStatus exitCodeFor(const sdbus::Error& error);
 // One line for stderr: the daemon's message, and for the bus's own errors what to check.
 std::string describe(const sdbus::Error& error);
-
-// A command-line mistake: printed with a pointer to --help, exit code 1.
-struct UsageError {
-    std::string message;
-};
 
 }  // namespace balloon::cli

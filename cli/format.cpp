@@ -1,15 +1,73 @@
 #include "format.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <ctime>
 #include <sstream>
 
 #include "size.h"
 
 namespace balloon::cli {
+namespace {
+
+// "1.5G (1572864 KiB)": for people, and exact.
+std::string size(std::uint64_t kib) {
+    return humanSize(kib) + " (" + std::to_string(kib) + " KiB)";
+}
+
+// Names come from guests' toolstacks: printable ASCII only, and a domain without one by its id.
+std::string printableName(const std::string& name, DomId id) {
+    std::string shown = name.empty() ? "dom" + std::to_string(id) : name;
+    std::replace_if(
+        shown.begin(), shown.end(), [](char c) { return c < 0x20 || c > 0x7e; }, '?');
+    return shown;
+}
+
+// Columns as wide as their widest cell; text left-aligned, figures right-aligned; the last
+// column is not padded.
+class Table {
+public:
+    enum class Align { Left, Right };
+
+    Table(std::vector<std::string> header, std::vector<Align> align)
+        : align_(std::move(align)), rows_{std::move(header)} {}
+    void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+    [[nodiscard]] std::string str() const {
+        std::vector<std::size_t> width(align_.size(), 0);
+        for (const auto& row : rows_) {
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                width[i] = std::max(width[i], row[i].size());
+            }
+        }
+        std::string out;
+        for (const auto& row : rows_) {
+            std::string line;
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                const std::string pad(width[i] - row[i].size(), ' ');
+                const bool last = i + 1 == row.size();
+                line += i == 0 ? "" : "  ";
+                line += align_[i] == Align::Right ? pad + row[i] : row[i] + (last ? "" : pad);
+            }
+            out += line + "\n";
+        }
+        return out;
+    }
+
+private:
+    std::vector<Align> align_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+constexpr std::size_t kMaxNameWidth = 40;
+
+std::string nameCell(const std::string& name, DomId id) {
+    return printableName(name, id).substr(0, kMaxNameWidth);
+}
+
+}  // namespace
 
 std::string mibColumn(std::uint64_t kib) {
-    return std::to_string(kib / 1024);
+    return std::to_string((kib + 512) / 1024);
 }
 
 std::string exactSize(std::uint64_t kib) {
@@ -28,80 +86,94 @@ std::string_view modeOf(const DomainView& d) {
 }
 
 std::string domainTable(const std::vector<DomainView>& domains) {
-    std::size_t nameWidth = 4;
+    using A = Table::Align;
+    Table table(
+        {"Name", "ID", "Target(MiB)", "Actual(MiB)", "Min(MiB)", "Max(MiB)", "State", "Mode"},
+        {A::Left, A::Right, A::Right, A::Right, A::Right, A::Right, A::Left, A::Left});
     for (const auto& d : domains) {
-        nameWidth = std::max(nameWidth, d.name.size());
+        std::string max = mibColumn(d.maxKiB);
+        if (d.staticMaxKiB != d.maxKiB) {
+            max += "/" + mibColumn(d.staticMaxKiB);
+        }
+        table.add({nameCell(d.name, d.id), std::to_string(d.id), mibColumn(d.targetKiB),
+                   mibColumn(d.actualKiB), mibColumn(d.minKiB), max, d.state,
+                   std::string(modeOf(d))});
     }
-    nameWidth = std::min<std::size_t>(nameWidth + 2, 40);
+    return table.str();
+}
+
+std::string hostLine(const ManagerView& h) {
+    return "host: " + humanSize(h.hostTotalKiB) + " total, " + humanSize(h.hostFreeKiB) +
+           " free, " + humanSize(h.reservedKiB) + " reserved, slush " + humanSize(h.slushKiB) +
+           ", policy " + h.policy + ", " + std::to_string(h.rebalances) + " rebalances\n";
+}
+
+std::string domainDetails(const DomainView& d) {
     std::ostringstream out;
-    auto row = [&](std::string_view name, const std::string& id, const std::string& target,
-                   const std::string& actual, const std::string& min, const std::string& max,
-                   std::string_view state, std::string_view mode) {
-        char line[256];
-        std::snprintf(line, sizeof line, "%-*.*s %5s %8s %8s %8s %8s  %-13.*s %.*s\n",
-                      static_cast<int>(nameWidth), static_cast<int>(nameWidth - 1), name.data(),
-                      id.c_str(), target.c_str(), actual.c_str(), min.c_str(), max.c_str(),
-                      static_cast<int>(state.size()), state.data(), static_cast<int>(mode.size()),
-                      mode.data());
-        out << line;
-    };
-    row("Name", "ID", "Target", "Actual", "Min", "Max", "State", "Mode");
-    for (const auto& d : domains) {
-        // Names come from guests' toolstacks: show printable ASCII only.
-        std::string name = d.name.empty() ? "dom" + std::to_string(d.id) : d.name;
-        std::replace_if(
-            name.begin(), name.end(), [](char c) { return c < 0x20 || c > 0x7e; }, '?');
-        row(name, std::to_string(d.id), mibColumn(d.targetKiB), mibColumn(d.actualKiB),
-            mibColumn(d.minKiB), mibColumn(d.maxKiB), d.state, modeOf(d));
+    out << "name:        " << d.name << "\n"
+        << "id:          " << d.id << "\n"
+        << "uuid:        " << d.uuid << "\n"
+        << "type:        " << d.type << "\n"
+        << "target:      " << size(d.targetKiB) << "\n"
+        << "actual:      " << size(d.actualKiB) << "\n"
+        << "min:         " << size(d.minKiB) << "\n"
+        << "max:         " << size(d.maxKiB) << "\n"
+        << "static-max:  " << size(d.staticMaxKiB) << "\n"
+        << "weight:      " << d.weight << "\n"
+        << "mode:        " << modeOf(d) << "\n"
+        << "state:       " << d.state << "\n"
+        << "reason:      " << d.reason << "\n";
+    if (d.reportSource.empty()) {
+        out << "report:      none\n";
+    } else {
+        out << "report:      " << d.reportSource << ", " << d.reportAgeSeconds << " s old, used "
+            << humanSize(d.reportUsedKiB) << ", available " << humanSize(d.reportAvailableKiB)
+            << "\n";
     }
     return out.str();
 }
 
-std::string hostLine(const HostView& h) {
-    return "host: " + humanSize(h.totalKiB) + " total, " + humanSize(h.freeKiB) + " free, " +
-           humanSize(h.reservedKiB) + " reserved, slush " + humanSize(h.slushKiB) + ", policy " +
-           h.policy + ", " + std::to_string(h.rebalances) + " rebalances\n";
+std::string planTable(const std::vector<PlanEntry>& plan) {
+    using A = Table::Align;
+    Table table({"Name", "ID", "Target(MiB)", "Planned(MiB)", "Change", "Reason"},
+                {A::Left, A::Right, A::Right, A::Right, A::Left, A::Left});
+    for (const auto& p : plan) {
+        table.add({nameCell(p.name, p.id), std::to_string(p.id), mibColumn(p.targetKiB),
+                   mibColumn(p.plannedKiB), p.change, p.reason});
+    }
+    return table.str() + "(dry run: nothing was written)\n";
 }
 
-std::string jsonString(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-            out += escaped;
-        } else {
-            out += c;
+std::string reservationTable(const std::vector<ReservationView>& reservations) {
+    using A = Table::Align;
+    Table table({"ID", "Size", "Domain", "Owner", "Expires"},
+                {A::Left, A::Right, A::Right, A::Left, A::Left});
+    for (const auto& r : reservations) {
+        std::string expires = "never";
+        if (r.expiresUnixSeconds) {
+            const auto when = static_cast<std::time_t>(*r.expiresUnixSeconds);
+            char text[32];
+            std::tm tm{};
+            std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", localtime_r(&when, &tm));
+            expires = text;
         }
+        table.add({r.id, exactSize(r.sizeKiB), r.domid ? std::to_string(*r.domid) : "-",
+                   r.owner.empty() ? "-" : r.owner, expires});
     }
-    return out + "\"";
+    return table.str();
 }
 
-std::string listJson(const HostView& h, const std::vector<DomainView>& domains) {
+std::string explanation(const DomainView& d, const PlanEntry* entry) {
     std::ostringstream out;
-    out << "{\"host\": {\"total_kib\": " << h.totalKiB << ", \"free_kib\": " << h.freeKiB
-        << ", \"slush_kib\": " << h.slushKiB << ", \"reserved_kib\": " << h.reservedKiB
-        << ", \"policy\": " << jsonString(h.policy) << ", \"rebalances\": " << h.rebalances
-        << "},\n \"domains\": [";
-    for (std::size_t i = 0; i < domains.size(); ++i) {
-        const DomainView& d = domains[i];
-        out << (i == 0 ? "\n  " : ",\n  ") << "{\"id\": " << d.id
-            << ", \"name\": " << jsonString(d.name) << ", \"uuid\": " << jsonString(d.uuid)
-            << ", \"type\": " << jsonString(d.type) << ", \"target_kib\": " << d.targetKiB
-            << ", \"actual_kib\": " << d.actualKiB << ", \"min_kib\": " << d.minKiB
-            << ", \"max_kib\": " << d.maxKiB << ", \"static_max_kib\": " << d.staticMaxKiB
-            << ", \"weight\": " << d.weight << ", \"pinned\": " << (d.pinned ? "true" : "false")
-            << ", \"excluded\": " << (d.excluded ? "true" : "false")
-            << ", \"state\": " << jsonString(d.state) << ", \"reason\": " << jsonString(d.reason)
-            << ", \"report\": {\"source\": " << jsonString(d.reportSource)
-            << ", \"age_s\": " << d.reportAgeSeconds << ", \"used_kib\": " << d.reportUsedKiB
-            << ", \"available_kib\": " << d.reportAvailableKiB << "}}";
+    out << "domain:      " << printableName(d.name, d.id) << " (dom" << d.id << ")\n"
+        << "target:      " << size(d.targetKiB) << ", " << modeOf(d) << ", " << d.state << "\n"
+        << "last round:  " << (d.reason.empty() ? "-" : d.reason) << "\n";
+    if (entry == nullptr) {
+        out << "a round now: not planned (the domain is not in the plan)\n";
+    } else {
+        out << "a round now: " << exactSize(entry->plannedKiB) << " (" << entry->change
+            << "): " << entry->reason << "\n";
     }
-    out << (domains.empty() ? "]}\n" : "\n ]}\n");
     return out.str();
 }
 

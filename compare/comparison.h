@@ -10,7 +10,7 @@
 
 namespace balloon::compare {
 
-// The scenarios the comparison runs, in table order (issue 10 item 6): a steady mix, a burst,
+// The scenarios the comparison runs, in table order: a steady mix, a burst,
 // many idle guests, an over-committed host, a new domain needing a reservation, a stuck guest.
 std::vector<std::filesystem::path> comparisonScenarios(const std::filesystem::path& dir);
 

@@ -1,8 +1,7 @@
 // balloon-compare: the shipped scenarios under balloond's demand policy and three baselines, a
 // markdown table on stdout, and with --out DIR the table and a CSV written there.
 //
-//   balloon-compare [--out DIR] [--trace DIR] [--duration D] [--trace-interval D] [SCENARIO.toml
-//   ...]
+//   balloon-compare [--out DIR] [--trace DIR] [--duration D] [--trace-interval D] [SCENARIO ...]
 // --trace DIR writes every run's trace (one row per guest per step) for plots; --duration runs
 // every scenario this long instead of its own duration ("1h"); --trace-interval thins the trace.
 #include <exception>
@@ -11,21 +10,14 @@
 #include <iostream>
 #include <optional>
 #include <stdexcept>
-#include <string_view>
 #include <vector>
 
 #include "comparison.h"
+#include "option_types.h"
+#include "program.h"
 #include "table.h"
 
 namespace {
-
-int usage() {
-    std::cerr << "usage: balloon-compare [--out DIR] [--trace DIR] [--duration D] "
-                 "[--trace-interval D] [SCENARIO.toml ...]\n"
-                 "  Without scenarios, runs the comparison set from "
-              << BALLOON_SCENARIO_DIR << ".\n";
-    return 2;
-}
 
 void writeFile(const std::filesystem::path& path, const auto& write) {
     std::ofstream out(path);
@@ -39,25 +31,34 @@ void writeFile(const std::filesystem::path& path, const auto& write) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    using namespace balloon;
     using namespace balloon::compare;
     std::optional<std::filesystem::path> outDir;
     RunConfig config;
     std::vector<std::filesystem::path> files;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--out" && i + 1 < argc) {
-            outDir = argv[++i];
-        } else if (arg == "--trace" && i + 1 < argc) {
-            config.traceDir = argv[++i];
-        } else if (arg == "--duration" && i + 1 < argc) {
-            config.duration = balloon::sim::parseDuration(argv[++i]);
-        } else if (arg == "--trace-interval" && i + 1 < argc) {
-            config.traceInterval = balloon::sim::parseDuration(argv[++i]);
-        } else if (arg == "--help" || arg == "-h" || arg.starts_with("-")) {
-            return usage();
-        } else {
-            files.emplace_back(arg);
-        }
+    CLI::App app(
+        "Runs the shipped scenarios under balloond's demand policy and three baselines "
+        "and prints a markdown table.",
+        "balloon-compare");
+    cmdline::applyConventions(app, {},
+                              {cmdline::kExitOk, cmdline::kExitUsage, cmdline::kExitRefused});
+    app.add_option("--out", outDir, "also write policy-comparison.{md,csv} into DIR")
+        ->type_name("DIR");
+    app.add_option("--trace", config.traceDir,
+                   "write every run's trace (one row per guest per step) into DIR")
+        ->type_name("DIR");
+    cmdline::addDuration(
+        app, "--duration", [&](std::chrono::milliseconds d) { config.duration = d; },
+        "run every scenario this long instead of its own duration (e.g. 1h)");
+    cmdline::addDuration(
+        app, "--trace-interval", [&](std::chrono::milliseconds d) { config.traceInterval = d; },
+        "one trace row per guest this often");
+    cmdline::addArgument(app, "SCENARIO", files,
+                         std::string("scenario files (default: the comparison set from ") +
+                             BALLOON_SCENARIO_DIR + ")")
+        ->required(false);
+    if (const auto status = cmdline::parse(app, argc, argv)) {
+        return *status;
     }
     try {
         if (files.empty()) {
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
         }
     } catch (const std::exception& e) {
         std::cerr << "balloon-compare: " << e.what() << '\n';
-        return 1;
+        return cmdline::kExitRefused;
     }
-    return 0;
+    return cmdline::kExitOk;
 }

@@ -7,47 +7,30 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <sstream>
 
-#include "config_reader.h"
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/predicate.hpp>
+
 #include "size.h"
 
 namespace balloon {
 
-using config_detail::TableReader;
-using config_detail::toPosition;
-using config_detail::typeName;
-
 namespace {
 
-constexpr std::array<std::string_view, 8> kTables{"host",   "dom0", "intervals", "policy",
-                                                  "limits", "dbus", "metrics",   "domain"};
 constexpr std::size_t kMaxNameLength = 256;
 constexpr std::size_t kMaxGroupNameLength = 64;
 
-const toml::table* subTable(const toml::table& root, std::string_view name,
-                            std::string_view source) {
-    const toml::node* node = root.get(name);
-    if (node == nullptr) {
-        return nullptr;
-    }
-    if (const auto* table = node->as_table()) {
-        return table;
-    }
-    throw ConfigError(toPosition(source, node->source()),
-                      "\"" + std::string(name) + "\" must be a table ([" + std::string(name) +
-                          "]), found " + std::string(typeName(*node)));
-}
-
-void readHost(TableReader& r, Config& config) {
+void readHost(TomlReader& r, Config& config) {
     r.readSize("slush", config.policy.slush);
 }
 
-void readDom0(TableReader& r, Config& config) {
+void readDom0(TomlReader& r, Config& config) {
     r.readBool("managed", config.dom0.managed);
     r.readSize("floor", config.dom0.floor);
 }
 
-void readIntervals(TableReader& r, Config& config) {
+void readIntervals(TomlReader& r, Config& config) {
     IntervalsConfig& iv = config.intervals;
     r.readDuration("sample", iv.sample);
     r.readDuration("stuck-after", iv.stuckAfter);
@@ -66,19 +49,13 @@ void readIntervals(TableReader& r, Config& config) {
 }
 
 // "0" turns the burst reserve off; anything else is a duration in whole minutes, as RecentPeak
-// keeps one maximum per minute (a duration string cannot be zero).
-void readBurstWindow(TableReader& r, PolicyConfig& p) {
+// keeps one maximum per minute.
+void readBurstWindow(TomlReader& r, PolicyConfig& p) {
     constexpr std::string_view kKey = "burst-window";
-    std::string text;
-    if (!r.readString(kKey, text)) {
-        return;
-    }
-    if (text == "0") {
-        p.burstWindow = std::chrono::minutes(0);
-        return;
-    }
     Millis window{};
-    r.readDuration(kKey, window);
+    if (!r.readDuration(kKey, window, ZeroDuration::Allowed)) {
+        return;
+    }
     if (window % std::chrono::minutes(1) != Millis{0}) {
         r.fail(kKey, "must be whole minutes, e.g. \"5m\", or \"0\" to turn the burst reserve off");
     }
@@ -89,20 +66,9 @@ void readBurstWindow(TableReader& r, PolicyConfig& p) {
     p.burstWindow = std::chrono::duration_cast<std::chrono::minutes>(window);
 }
 
-void readPolicy(TableReader& r, Config& config) {
+void readPolicy(TomlReader& r, Config& config) {
     PolicyConfig& p = config.policy;
-    std::string kind;
-    if (r.readString("kind", kind)) {
-        if (kind == "off") {
-            p.kind = PolicyKind::Off;
-        } else if (kind == "proportional") {
-            p.kind = PolicyKind::Proportional;
-        } else if (kind == "demand") {
-            p.kind = PolicyKind::Demand;
-        } else {
-            r.fail("kind", "unknown policy \"" + kind + "\"; expected off, proportional or demand");
-        }
-    }
+    r.readChoice("kind", p.kind, kPolicyKindNames, "policy");
     r.readNumber("idle-tax", p.idleTax, 0.0, 1.0);
     r.readNumber("headroom", p.headroomFraction, 0.0, 10.0);
     r.readSize("min-headroom", p.minHeadroom);
@@ -125,13 +91,13 @@ void readPolicy(TableReader& r, Config& config) {
     r.readSize("default-min", p.defaultMin);
 }
 
-void readLimits(TableReader& r, Config& config) {
+void readLimits(TomlReader& r, Config& config) {
     // Xenstore values are at most 4096 bytes; a report needs a few dozen.
     r.readInteger("report-max-bytes", config.limits.reportMaxBytes, 64, 4096);
     r.readInteger("reports-per-second", config.limits.reportsPerSecond, 1, 100);
 }
 
-void readDbus(TableReader& r, Config& config) {
+void readDbus(TomlReader& r, Config& config) {
     DbusConfig& d = config.dbus;
     if (!r.readString("admin-group", d.adminGroup)) {
         return;
@@ -149,7 +115,7 @@ void readDbus(TableReader& r, Config& config) {
     }
 }
 
-void readMetrics(TableReader& r, Config& config) {
+void readMetrics(TomlReader& r, Config& config) {
     MetricsConfig& m = config.metrics;
     std::string dir;
     if (r.readString("textfile-dir", dir)) {
@@ -178,15 +144,7 @@ bool isUuid(std::string_view s) {
     return true;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
-DomainOverride readDomain(TableReader& r) {
+DomainOverride readDomain(TomlReader& r) {
     DomainOverride d;
     d.position = r.tablePosition();
     const bool hasName = r.readString("name", d.name);
@@ -203,7 +161,7 @@ DomainOverride readDomain(TableReader& r) {
         r.fail("name", "must be 1 to 256 characters");
     }
     if (hasUuid) {
-        d.uuid = lower(d.uuid);
+        boost::algorithm::to_lower(d.uuid);
         if (!isUuid(d.uuid)) {
             r.fail("uuid", "\"" + d.uuid.substr(0, 40) +
                                "\" is not a UUID; expected 8-4-4-4-12 hex digits, as "
@@ -227,29 +185,13 @@ DomainOverride readDomain(TableReader& r) {
     return d;
 }
 
-void readDomains(const toml::table& root, std::string_view source, ParsedConfig& out) {
-    const toml::node* node = root.get("domain");
-    if (node == nullptr) {
-        return;
-    }
-    const auto* array = node->as_array();
-    if (array == nullptr) {
-        throw ConfigError(toPosition(source, node->source()),
-                          "domain overrides are an array of tables: write [[domain]], not "
-                          "[domain]");
-    }
+void readDomains(const TomlReader& root, const std::vector<const toml::table*>& tables,
+                 ParsedConfig& out) {
     std::map<std::string, SourcePosition> seen;  // "name:x" / "uuid:x" -> first place
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        const toml::node& element = *array->get(i);
-        const auto* table = element.as_table();
-        if (table == nullptr) {
-            throw ConfigError(
-                toPosition(source, element.source()),
-                "each domain override must be a table, found " + std::string(typeName(element)));
-        }
-        TableReader r(*table, "[[domain]] #" + std::to_string(i + 1), source, out.warnings);
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+        TomlReader r = root.nested(*tables[i], "[[domain]] #" + std::to_string(i + 1));
         DomainOverride d = readDomain(r);
-        r.warnUnknownKeys();
+        r.finish();
         const std::string key = d.uuid.empty() ? "name \"" + d.name + "\"" : "uuid " + d.uuid;
         const auto [it, inserted] = seen.emplace(key, d.position);
         if (!inserted) {
@@ -262,21 +204,10 @@ void readDomains(const toml::table& root, std::string_view source, ParsedConfig&
 
 }  // namespace
 
-std::string SourcePosition::toString() const {
-    if (line == 0) {
-        return source;
-    }
-    return source + ":" + std::to_string(line) + ":" + std::to_string(column);
-}
-
-ConfigError::ConfigError(SourcePosition position, const std::string& problem)
-    : std::runtime_error(position.toString() + ": " + problem), position_(std::move(position)) {}
-
 const DomainOverride* Config::overrideFor(std::string_view name, std::string_view uuid) const {
     if (!uuid.empty()) {
-        const std::string wanted = lower(uuid);
         for (const DomainOverride& d : domains) {
-            if (!d.uuid.empty() && d.uuid == wanted) {
+            if (!d.uuid.empty() && boost::algorithm::iequals(d.uuid, uuid)) {
                 return &d;
             }
         }
@@ -291,26 +222,24 @@ const DomainOverride* Config::overrideFor(std::string_view name, std::string_vie
     return nullptr;
 }
 
-ParsedConfig parseConfig(std::istream& in, std::string_view sourceName) {
-    toml::table root;
-    try {
-        root = toml::parse(in, sourceName);
-    } catch (const toml::parse_error& e) {
-        throw ConfigError(toPosition(sourceName, e.source()),
-                          "not valid TOML: " + std::string(e.description()));
+ConfiguredHold Config::holdOn(DomId domid, std::string_view name, std::string_view uuid) const {
+    ConfiguredHold hold;
+    if (const DomainOverride* o = overrideFor(name, uuid)) {
+        hold.pinned = o->pinned;
+        hold.excluded = o->excluded;
     }
+    hold.excluded = hold.excluded || (domid == kDom0 && !dom0.managed);
+    return hold;
+}
+
+ParsedConfig parseConfig(std::istream& in, std::string_view sourceName) {
+    std::ostringstream text;
+    text << in.rdbuf();
+    const toml::table root = parseToml(text.str(), sourceName);
 
     ParsedConfig out;
-    for (const auto& [key, node] : root) {
-        if (std::find(kTables.begin(), kTables.end(), key.str()) == kTables.end()) {
-            const std::string what = node.is_table() ? "table [" + std::string(key.str()) + "]"
-                                                     : "key \"" + std::string(key.str()) + "\"";
-            out.warnings.push_back(toPosition(sourceName, key.source()).toString() + ": unknown " +
-                                   what + " (ignored)");
-        }
-    }
-
-    using Reader = void (*)(TableReader&, Config&);
+    TomlReader top(root, sourceName, UnknownKeys::Warn, &out.warnings);
+    using Reader = void (*)(TomlReader&, Config&);
     const std::array<std::pair<std::string_view, Reader>, 7> sections{{
         {"host", readHost},
         {"dom0", readDom0},
@@ -320,14 +249,21 @@ ParsedConfig parseConfig(std::istream& in, std::string_view sourceName) {
         {"dbus", readDbus},
         {"metrics", readMetrics},
     }};
-    for (const auto& [name, read] : sections) {
-        if (const toml::table* table = subTable(root, name, sourceName)) {
-            TableReader r(*table, "[" + std::string(name) + "]", sourceName, out.warnings);
+    std::array<const toml::table*, sections.size()> tables{};
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        tables.at(i) = top.table(sections.at(i).first);
+    }
+    const std::vector<const toml::table*> domains = top.tables("domain");
+    top.finish();  // the root's warnings first, then each table's
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        if (tables.at(i) != nullptr) {
+            const auto& [name, read] = sections.at(i);
+            TomlReader r = top.nested(*tables.at(i), "[" + std::string(name) + "]");
             read(r, out.config);
-            r.warnUnknownKeys();
+            r.finish();
         }
     }
-    readDomains(root, sourceName, out);
+    readDomains(top, domains, out);
     return out;
 }
 

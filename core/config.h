@@ -1,5 +1,6 @@
 // balloond.toml, read into plain structs. Every key, with its default, is in the commented
-// systemd/balloond.toml; sizes are size strings (core/size.h), durations "500ms", "2s", "1m".
+// systemd/balloond.toml; sizes are size strings (core/size.h), durations "500ms", "2s", "1m"
+// (core/duration.h).
 // Unknown keys are warnings (a newer file on an older daemon still starts); anything invalid is a
 // ConfigError naming file:line:column, what is wrong and what is expected.
 #pragma once
@@ -9,27 +10,17 @@
 #include <filesystem>
 #include <istream>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domid.h"
+#include "duration.h"
 #include "policy_config.h"
+#include "toml_reader.h"
 #include "units.h"
 
 namespace balloon {
-
-using Millis = std::chrono::milliseconds;
-
-// Where something was written, for messages: "balloond.toml:12:1".
-struct SourcePosition {
-    std::string source;
-    std::uint32_t line = 0;
-    std::uint32_t column = 0;
-
-    [[nodiscard]] std::string toString() const;
-    bool operator==(const SourcePosition&) const = default;
-};
 
 // [dom0]
 struct Dom0Config {
@@ -77,6 +68,14 @@ struct MetricsConfig {
     Millis interval{10000};             // written after a round, at most once per interval
 };
 
+// A domain balloond.toml keeps out of the policy's hands: pinned or excluded by its [[domain]]
+// entry, or dom0 with [dom0] managed = false (excluded).
+struct ConfiguredHold {
+    bool pinned = false;
+    bool excluded = false;
+    [[nodiscard]] bool any() const { return pinned || excluded; }
+};
+
 struct Config {
     PolicyConfig policy;  // [policy], plus [host] slush
     Dom0Config dom0;
@@ -90,17 +89,13 @@ struct Config {
     // name, else nullptr. Empty arguments match nothing.
     [[nodiscard]] const DomainOverride* overrideFor(std::string_view name,
                                                     std::string_view uuid) const;
+    // What this file fixes for a domain, whatever is asked at run time.
+    [[nodiscard]] ConfiguredHold holdOn(DomId domid, std::string_view name,
+                                        std::string_view uuid) const;
 };
 
 // Invalid configuration. what() is "file:line:column: problem"; position() is the place.
-class ConfigError : public std::runtime_error {
-public:
-    ConfigError(SourcePosition position, const std::string& problem);
-    [[nodiscard]] const SourcePosition& position() const { return position_; }
-
-private:
-    SourcePosition position_;
-};
+using ConfigError = TomlError;
 
 struct ParsedConfig {
     Config config;
@@ -112,9 +107,5 @@ struct ParsedConfig {
 ParsedConfig parseConfig(std::istream& in, std::string_view sourceName);
 // Opens and parses a file; a file that cannot be read is a ConfigError at line 0.
 ParsedConfig loadConfig(const std::filesystem::path& path);
-
-// "500ms", "2s", "1m", "1h": a whole number and a unit, above zero, at most 24h. Throws
-// std::invalid_argument naming the bad part.
-Millis parseDuration(std::string_view text);
 
 }  // namespace balloon

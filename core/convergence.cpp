@@ -9,20 +9,10 @@ KiB distance(KiB a, KiB b) {
 
 }  // namespace
 
-std::string_view convergenceName(Convergence state) {
-    switch (state) {
-        case Convergence::Balanced:
-            return "balanced";
-        case Convergence::Converging:
-            return "converging";
-        case Convergence::Slow:
-            return "slow";
-        case Convergence::Stuck:
-            return "stuck";
-        case Convergence::Uncooperative:
-            return "uncooperative";
-    }
-    return "unknown";
+void ConvergenceTracker::retarget(KiB expected, KiB actual) {
+    expected_.reset();
+    state_ = distance(expected, actual) <= config_.tolerance ? Convergence::Balanced
+                                                             : Convergence::Converging;
 }
 
 Convergence ConvergenceTracker::observe(TimePoint now, KiB expected, KiB actual) {

@@ -11,8 +11,10 @@
 
 namespace balloon {
 
-// "balanced", "converging", "slow", "stuck", "uncooperative": the names the API shows.
-std::string_view convergenceName(Convergence state);
+// kConvergenceNames: "balanced", "converging", "slow", "stuck", "uncooperative".
+inline std::string_view convergenceName(Convergence state) {
+    return nameOf(kConvergenceNames, state);
+}
 
 struct ConvergenceConfig {
     std::chrono::steady_clock::duration stuckAfter = std::chrono::seconds(5);
@@ -32,6 +34,11 @@ public:
     // `expected` is what Xen's allocation should become: the target plus videoram for HVM
     // guests (whose allocation counts it). Returns the state after this sample.
     Convergence observe(TimePoint now, KiB expected, KiB actual);
+
+    // A target was just written: the state says at once whether the allocation is within the
+    // tolerance of `expected`, and the next observe() starts the new target's clock as if it had
+    // seen the change itself (what the policy sees is unchanged).
+    void retarget(KiB expected, KiB actual);
 
     void setConfig(ConvergenceConfig config) { config_ = config; }
     [[nodiscard]] Convergence state() const { return state_; }

@@ -10,12 +10,6 @@
 
 namespace balloon {
 
-UniqueFd::~UniqueFd() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-}
-
 void throwFileError(int error, std::string_view what, const std::filesystem::path& file) {
     throw std::system_error(error, std::generic_category(),
                             std::string(what) + " " + file.string());
@@ -40,8 +34,8 @@ void replaceFileAtomically(const std::filesystem::path& file, std::string_view c
     try {
         {
             // O_NOFOLLOW: a symlink planted at the temporary name must not redirect the write.
-            const UniqueFd fd(::open(temporary.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+            const OwnedFd fd(::open(temporary.c_str(),
+                                    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
             if (fd.get() < 0) {
                 throwFileError(errno, "cannot create", temporary);
             }
@@ -64,7 +58,7 @@ void replaceFileAtomically(const std::filesystem::path& file, std::string_view c
     }
     const std::filesystem::path dir =
         file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-    const UniqueFd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    const OwnedFd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dirFd.get() < 0 || ::fsync(dirFd.get()) != 0) {
         throwFileError(errno, "cannot sync the directory", dir);
     }

@@ -1,27 +1,14 @@
-// Small POSIX file helpers shared by the daemon and the guest side: a descriptor that closes
-// itself, a write that finishes, and the atomic replacement of a file. Failures throw
+// Small POSIX file helpers shared by the daemon and the guest side: a write that finishes and the
+// atomic replacement of a file (descriptors are owned by OwnedFd, owned_fd.h). Failures throw
 // std::system_error whose what() names the step and the path.
 #pragma once
 
 #include <filesystem>
 #include <string_view>
 
+#include "owned_fd.h"
+
 namespace balloon {
-
-// Closes the descriptor on every path out of the calling function.
-class UniqueFd {
-public:
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    ~UniqueFd();
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    UniqueFd(UniqueFd&&) = delete;
-    UniqueFd& operator=(UniqueFd&&) = delete;
-    [[nodiscard]] int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 // Throws std::system_error(error): "<what> <file>".
 [[noreturn]] void throwFileError(int error, std::string_view what,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "enum_names.h"
 #include "units.h"
 
 namespace balloon {
@@ -15,6 +16,12 @@ enum class ReportSource {
     Qubes,      // Qubes meminfo-writer: memory/meminfo (used KiB only)
     XenServer,  // XenServer/XCP-ng agents: data/meminfo_total + data/meminfo_free
 };
+// As the Domain's LastReport property names them.
+inline constexpr EnumNames<ReportSource, 3> kReportSourceNames{{
+    {"balloond", ReportSource::Balloond},
+    {"qubes", ReportSource::Qubes},
+    {"xenserver", ReportSource::XenServer},
+}};
 
 struct GuestReport {
     ReportSource source = ReportSource::Balloond;

@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
@@ -18,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log_record.h"
+
 namespace balloon::log {
 namespace {
 
@@ -32,34 +35,22 @@ Logger& logger() {
 
 constexpr std::array<std::string_view, 5> kNames{"debug", "info", "notice", "warning", "error"};
 
-void appendEscaped(std::string& out, unsigned char c) {
-    static constexpr std::string_view kHex = "0123456789abcdef";
-    out += "\\x";
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-}
-
-void formatRecord(LogStyle style, const bl::record_view& rec, bl::formatting_ostream& out) {
-    const auto severity = bl::extract<Severity>("Severity", rec);
-    const Severity sev = severity ? *severity : Severity::Info;
-    if (style == LogStyle::Journal) {
-        out << '<' << syslogPriority(sev) << '>';
-    } else if (const auto stamp = bl::extract<boost::posix_time::ptime>("TimeStamp", rec)) {
-        out << boost::posix_time::to_iso_extended_string(*stamp) << ' ';
-    }
-    out << toString(sev);
-    if (const auto domid = bl::extract<DomId>("DomId", rec)) {
-        out << " [dom" << *domid << ']';
-    }
-    if (const auto message = bl::extract<std::string>("Message", rec)) {
-        out << ' ' << escapeText(*message);
-    }
-    if (const auto fields = bl::extract<FieldList>("Fields", rec)) {
-        out << ' ' << formatFields(*fields);
-    }
-}
-
 }  // namespace
+
+namespace detail {
+
+void installSink(const boost::shared_ptr<bl::sinks::basic_sink_frontend>& sink, Severity minLevel) {
+    sink->set_filter([minLevel](const bl::attribute_value_set& values) {
+        const auto severity = bl::extract<Severity>("Severity", values);
+        return severity && *severity >= minLevel;
+    });
+    auto core = bl::core::get();
+    core->remove_all_sinks();
+    core->add_global_attribute("TimeStamp", bl::attributes::local_clock());
+    core->add_sink(sink);
+}
+
+}  // namespace detail
 
 std::string_view toString(Severity severity) {
     return kNames.at(static_cast<std::size_t>(severity));
@@ -120,12 +111,16 @@ LogStyle detectLogStyle() {
 }
 
 void initLogging(Severity minLevel) {
-    // std::cerr is unbuffered and lives until exit; the sink must not delete it.
-    initLogging(minLevel, detectLogStyle(),
-                std::shared_ptr<std::ostream>(&std::cerr, [](auto*) {}));
+    // std::cerr is unbuffered and lives until exit; the sinks must not delete it.
+    const std::shared_ptr<std::ostream> stderrStream(&std::cerr, [](auto*) {});
+    if (detectLogStyle() == LogStyle::Journal) {
+        initJournalLogging(minLevel, systemJournal(), program_invocation_short_name, stderrStream);
+    } else {
+        initLogging(minLevel, LogStyle::Plain, stderrStream);
+    }
 }
 
-void initLogging(Severity minLevel, LogStyle style, std::shared_ptr<std::ostream> out) {
+void initLogging(Severity minLevel, LogStyle style, const std::shared_ptr<std::ostream>& out) {
     using Backend = bl::sinks::text_ostream_backend;
     using Sink = bl::sinks::synchronous_sink<Backend>;
 
@@ -135,69 +130,15 @@ void initLogging(Severity minLevel, LogStyle style, std::shared_ptr<std::ostream
     backend->auto_flush(true);
 
     auto sink = boost::make_shared<Sink>(backend);
-    sink->set_filter([minLevel](const bl::attribute_value_set& values) {
-        const auto severity = bl::extract<Severity>("Severity", values);
-        return severity && *severity >= minLevel;
-    });
     sink->set_formatter([style](const bl::record_view& rec, bl::formatting_ostream& strm) {
-        formatRecord(style, rec, strm);
+        if (style == LogStyle::Journal) {
+            strm << '<' << syslogPriority(detail::severityOf(rec)) << '>';
+        } else if (const auto stamp = bl::extract<boost::posix_time::ptime>("TimeStamp", rec)) {
+            strm << boost::posix_time::to_iso_extended_string(*stamp) << ' ';
+        }
+        strm << detail::formatLine(rec);
     });
-
-    auto core = bl::core::get();
-    core->remove_all_sinks();
-    core->add_global_attribute("TimeStamp", bl::attributes::local_clock());
-    core->add_sink(sink);
-}
-
-std::string escapeText(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 || c == 0x7f) {
-            appendEscaped(out, c);
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
-
-std::string formatFields(const FieldList& fields) {
-    std::string out;
-    for (const Field& field : fields) {
-        if (!out.empty()) {
-            out += ' ';
-        }
-        out += field.name;
-        out += '=';
-        if (const auto* kib = std::get_if<KiB>(&field.value)) {
-            out += std::to_string(kib->count());
-            out += "KiB";
-            continue;
-        }
-        const auto& text = std::get<std::string>(field.value);
-        bool plain = !text.empty();
-        for (const char ch : text) {
-            const auto c = static_cast<unsigned char>(ch);
-            plain = plain && c > 0x20 && c != 0x7f && c != '"' && c != '\\' && c != '=';
-        }
-        if (plain) {
-            out += text;
-            continue;
-        }
-        out += '"';
-        for (const char ch : text) {
-            const auto c = static_cast<unsigned char>(ch);
-            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-                appendEscaped(out, c);
-            } else {
-                out += ch;
-            }
-        }
-        out += '"';
-    }
-    return out;
+    detail::installSink(sink, minLevel);
 }
 
 Line::Line(Severity severity) : record_(logger().open_record(bl::keywords::severity = severity)) {
@@ -219,11 +160,16 @@ void Line::finish() {
     }
     stream_.flush();
     stream_.detach_from_record();
-    if (!fields_.empty()) {
-        record_.attribute_values().insert("Fields",
-                                          bl::attributes::make_attribute_value(std::move(fields_)));
-    }
     logger().push_record(std::move(record_));
+}
+
+template <class Value>
+void Line::addField(std::string_view name, Value value) {
+    if (record_) {
+        record_.attribute_values().insert(
+            bl::attribute_name(std::string(name)),
+            bl::attributes::make_attribute_value(detail::FieldValue{std::move(value), fields_++}));
+    }
 }
 
 Line& Line::operator<<(const logattr::DomIdField& field) {
@@ -235,16 +181,12 @@ Line& Line::operator<<(const logattr::DomIdField& field) {
 }
 
 Line& Line::operator<<(const logattr::KiBField& field) {
-    if (record_) {
-        fields_.push_back(Field{std::string(field.name), field.value});
-    }
+    addField(field.name, field.value);
     return *this;
 }
 
 Line& Line::operator<<(const logattr::TextField& field) {
-    if (record_) {
-        fields_.push_back(Field{std::string(field.name), field.value});
-    }
+    addField(field.name, field.value);
     return *this;
 }
 

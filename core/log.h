@@ -1,11 +1,11 @@
 // Logging for every balloond binary, on Boost.Log. One line per record:
 //   2026-11-26T23:19:45.123456 warning [dom3] could not reach target target=524288KiB
-// or, when stderr is journald's stream (JOURNAL_STREAM), the syslog priority instead of the time:
-//   <4>warning [dom3] could not reach target target=524288KiB
-// Written as
+// written as
 //   BLOG(warning) << logattr::domid(3) << logattr::kib("target", t) << "could not reach target";
-// The domain and the fields are structured attributes of the record ("DomId", "Fields"), so a
-// journald sink can send them as fields; the text sink prints them after the message.
+// The domain and each field are attributes of the record ("DomId", and one per field named as
+// written, "target"). Under systemd (stderr is the journal's stream, JOURNAL_STREAM) records go to
+// the journal as entries with those attributes as fields, so that `journalctl DOMID=3` finds a
+// domain's lines (journalFieldName); elsewhere the text sink prints the fields after the message.
 #pragma once
 
 #include <chrono>
@@ -17,7 +17,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include <boost/log/sources/record_ostream.hpp>
@@ -57,28 +56,48 @@ LogStyle detectLogStyle(const char* journalStream, int fd);
 // detectLogStyle(getenv("JOURNAL_STREAM"), stderr).
 LogStyle detectLogStyle();
 
-// Replaces any earlier sink: lines at minLevel and above go to stderr in the detected style.
+// Replaces any earlier sink: records at minLevel and above go to the journal when stderr is its
+// stream (detectLogStyle), else to stderr as Plain lines.
 void initLogging(Severity minLevel);
-// Same, to `out` in `style` (tests, and tools that log elsewhere).
-void initLogging(Severity minLevel, LogStyle style, std::shared_ptr<std::ostream> out);
+// Lines to `out` in `style` instead (tests, and tools that log elsewhere).
+void initLogging(Severity minLevel, LogStyle style, const std::shared_ptr<std::ostream>& out);
 
-// One structured field of a record, printed as name=value after the message.
-struct Field {
-    std::string name;
-    std::variant<KiB, std::string> value;
+// The journal's native protocol, behind a port so that tests see what would be sent.
+class JournalWriter {
+public:
+    JournalWriter() = default;
+    virtual ~JournalWriter() = default;
+    JournalWriter(const JournalWriter&) = delete;
+    JournalWriter& operator=(const JournalWriter&) = delete;
+    JournalWriter(JournalWriter&&) = delete;
+    JournalWriter& operator=(JournalWriter&&) = delete;
+
+    // One entry of "NAME=value" fields; 0 when sent, else a negative errno.
+    virtual int send(const std::vector<std::string>& fields) = 0;
 };
-using FieldList = std::vector<Field>;
+// sd_journal_sendv(3): the journald of this system.
+std::shared_ptr<JournalWriter> systemJournal();
 
-// Renders fields as "a=1KiB b=text"; strings with blanks, quotes or control characters are
-// quoted with escapes, so a guest-supplied string can never forge a second line or field.
-std::string formatFields(const FieldList& fields);
-// The message with control characters escaped (\x0a): one record is always one line.
-std::string escapeText(std::string_view text);
+// Replaces any earlier sink: records at minLevel and above go to `journal`, one entry each:
+//   MESSAGE            the line as Journal-style text has it, without the priority prefix
+//   PRIORITY           syslogPriority()
+//   SYSLOG_IDENTIFIER  `identifier` (the program's name)
+//   DOMID              logattr::domid
+//   one per field      journalFieldName(): TARGET_KIB=524288, KIND=report
+// An entry the journal refuses is written to `fallback` as a Journal-style line instead.
+void initJournalLogging(Severity minLevel, std::shared_ptr<JournalWriter> journal,
+                        std::string identifier, std::shared_ptr<std::ostream> fallback);
+
+// A field's journal name: upper case, '-' as '_', "_KIB" after a KiB figure ("target" ->
+// TARGET_KIB, "kind" -> KIND).
+std::string journalFieldName(std::string_view name, bool kib);
 
 }  // namespace balloon::log
 
 namespace balloon::logattr {
 
+// The structured parts of a record. Field names are lower-case words ("target", "kind"): each
+// becomes an attribute of that name and a journal field (journalFieldName).
 struct DomIdField {
     DomId domid;
 };
@@ -136,9 +155,12 @@ public:
     }
 
 private:
+    template <class Value>
+    void addField(std::string_view name, Value value);
+
     boost::log::record record_;
     boost::log::record_ostream stream_;
-    FieldList fields_;
+    unsigned fields_ = 0;  // fields added so far: the next one's position in the line
     bool done_ = false;
 };
 

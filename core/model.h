@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domid.h"
+#include "enum_names.h"
 #include "guest_report.h"
 #include "units.h"
 
@@ -18,7 +19,21 @@ namespace balloon {
 using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 
+// Wall-clock seconds since 1970: what outlives a restart, where the steady Clock starts anew
+// (balloond's private Xenstore area, reservation expiry, guest report timestamps).
+inline std::int64_t unixSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 enum class DomainType { Pv, Pvh, Hvm };
+// As libxl records them (/libxl/<domid>/type), in scenarios and in the Domain's Type property.
+inline constexpr EnumNames<DomainType, 3> kDomainTypeNames{{
+    {"pv", DomainType::Pv},
+    {"pvh", DomainType::Pvh},
+    {"hvm", DomainType::Hvm},
+}};
 
 // How well a domain follows its target, as the daemon's convergence tracker judges it.
 enum class Convergence {
@@ -28,6 +43,14 @@ enum class Convergence {
     Stuck,          // no progress for a while: its unreleased memory is not counted on
     Uncooperative,  // stuck long enough to be flagged (squeezed's memory/uncooperative)
 };
+// As the API, the metrics and the log show them.
+inline constexpr EnumNames<Convergence, 5> kConvergenceNames{{
+    {"balanced", Convergence::Balanced},
+    {"converging", Convergence::Converging},
+    {"slow", Convergence::Slow},
+    {"stuck", Convergence::Stuck},
+    {"uncooperative", Convergence::Uncooperative},
+}};
 
 struct DomainSnapshot {
     DomId domid = 0;
@@ -78,6 +101,12 @@ struct HostSnapshot {
 // ---- The answer ------------------------------------------------------------------------------
 
 enum class Change { None, Shrink, Grow };
+// As GetPlan names them.
+inline constexpr EnumNames<Change, 3> kChangeNames{{
+    {"none", Change::None},
+    {"shrink", Change::Shrink},
+    {"grow", Change::Grow},
+}};
 
 // Why a domain got its target. Kept structured so planning does no string formatting; explain()
 // (policy/explain.h) renders the one-line text for dry-run and the CLI.

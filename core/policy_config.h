@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "enum_names.h"
 #include "units.h"
 
 namespace balloon {
@@ -16,6 +17,12 @@ enum class PolicyKind {
     Proportional,  // squeezed's: every domain the same fraction of its [min, max]
     Demand,        // the default: demand from guest reports + headroom, shares, idle tax
 };
+// As written in balloond.toml [policy] kind, SetPolicy and the Manager's Policy property.
+inline constexpr EnumNames<PolicyKind, 3> kPolicyKindNames{{
+    {"off", PolicyKind::Off},
+    {"proportional", PolicyKind::Proportional},
+    {"demand", PolicyKind::Demand},
+}};
 
 struct PolicyConfig {
     PolicyKind kind = PolicyKind::Demand;

@@ -5,6 +5,10 @@
 #include <limits>
 #include <optional>
 
+#include <boost/algorithm/string/case_conv.hpp>
+
+#include "untrusted_text.h"
+
 namespace balloon {
 namespace {
 
@@ -35,38 +39,13 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Printable, bounded copy of untrusted text for messages.
 std::string quote(std::string_view s) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size() && i < kMaxQuoted; ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-            static constexpr std::array<char, 16> kHex{'0', '1', '2', '3', '4', '5', '6', '7',
-                                                       '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    if (s.size() > kMaxQuoted) {
-        out += "...";
-    }
-    return out + "\"";
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
+    return quoteUntrusted(s, kMaxQuoted);
 }
 
 // KiB per unit; 0 stands for bytes (the one unit smaller than a KiB).
 std::optional<std::uint64_t> unitKiB(std::string_view unit) {
-    const std::string u = lower(unit);
+    const std::string u = boost::algorithm::to_lower_copy(std::string(unit));
     if (u.empty() || u == "m" || u == "mb" || u == "mib") {
         return kKiBPerMiB;
     }

@@ -2,8 +2,9 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <stdexcept>
+
+#include "untrusted_text.h"
 
 namespace balloon {
 namespace {
@@ -116,22 +117,6 @@ DecodeResult refuse(std::string_view format, std::string why) {
 }
 
 }  // namespace
-
-std::string quoteUntrusted(std::string_view text, std::size_t maxChars) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < text.size() && i < maxChars; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-            out += static_cast<char>(c);
-        } else {
-            std::array<char, 5> buf{};
-            std::snprintf(buf.data(), buf.size(), "\\x%02x", c);
-            out += buf.data();
-        }
-    }
-    out += text.size() > maxChars ? "\"..." : "\"";
-    return out;
-}
 
 std::optional<std::uint64_t> parseBoundedDecimal(std::string_view text, std::uint64_t bound,
                                                  std::string& why) {

@@ -62,8 +62,4 @@ DecodeResult parseXenServerMeminfo(std::string_view total, std::string_view free
 std::optional<std::uint64_t> parseBoundedDecimal(std::string_view text, std::uint64_t bound,
                                                  std::string& why);
 
-// A short printable excerpt of untrusted text for error messages: non-printable bytes become
-// \xNN and the result is cut at maxChars input bytes.
-std::string quoteUntrusted(std::string_view text, std::size_t maxChars = 24);
-
 }  // namespace balloon

@@ -32,6 +32,10 @@ Actuation forTarget(const MemoryLayout& domain, KiB target, KiB dom0Floor) {
                                             " is below dom0's floor " + formatSize(floor) +
                                             "; dom0 needs at least that much to run the host");
     }
+    return actuationFor(domain, target);
+}
+
+Actuation actuationFor(const MemoryLayout& domain, KiB target) {
     Actuation result{target, target + domain.videoram + kMaxmemSlack, std::nullopt};
     if (domain.translated) {
         result.podTarget = target + kMaxmemSlack;
@@ -39,16 +43,17 @@ Actuation forTarget(const MemoryLayout& domain, KiB target, KiB dom0Floor) {
     return result;
 }
 
-Actuation memSet(const MemoryLayout& domain, KiB size, KiB dom0Floor) {
-    return forTarget(domain, size - domain.videoram, dom0Floor);
+KiB memSetTarget(const MemoryLayout& domain, const SizeArg& size) {
+    return size.kind == SizeArg::Kind::Absolute ? size.amount - domain.videoram
+                                                : size.applyTo(domain.currentTarget);
 }
 
-Actuation memSetRelative(const MemoryLayout& domain, std::int64_t deltaKiB, KiB dom0Floor) {
-    const KiB magnitude{deltaKiB < 0 ? static_cast<std::uint64_t>(-(deltaKiB + 1)) + 1
-                                     : static_cast<std::uint64_t>(deltaKiB)};
-    const KiB target =
-        deltaKiB < 0 ? domain.currentTarget - magnitude : domain.currentTarget + magnitude;
-    return forTarget(domain, target, dom0Floor);
+Actuation memSet(const MemoryLayout& domain, const SizeArg& size, KiB dom0Floor) {
+    return forTarget(domain, memSetTarget(domain, size), dom0Floor);
+}
+
+Actuation memSet(const MemoryLayout& domain, KiB size, KiB dom0Floor) {
+    return memSet(domain, SizeArg{SizeArg::Kind::Absolute, size}, dom0Floor);
 }
 
 MaxChange memMax(const MemoryLayout& domain, KiB size) {

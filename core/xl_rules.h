@@ -7,6 +7,7 @@
 #include <string>
 
 #include "domid.h"
+#include "size.h"
 #include "units.h"
 
 namespace balloon {
@@ -33,14 +34,19 @@ struct Actuation {
     std::optional<KiB> podTarget;  // HVM/PVH only
 };
 
-// `xl mem-set D SIZE`: SIZE counts videoram, the target does not. Throws balloon::Error
+// The target `xl mem-set D SIZE` asks for: an absolute SIZE counts videoram, the target does not;
+// a relative one ("+N" / "-N") moves the current target (videoram not involved), a shrink past
+// zero giving zero. Not checked yet: memSet and forTarget check.
+KiB memSetTarget(const MemoryLayout& domain, const SizeArg& size);
+// `xl mem-set D SIZE`: memSetTarget, then forTarget's checks. Throws balloon::Error
 // (AboveStaticMax, BelowMinimum) with a message that says what to do.
+Actuation memSet(const MemoryLayout& domain, const SizeArg& size, KiB dom0Floor);
+// memSet with an absolute SIZE.
 Actuation memSet(const MemoryLayout& domain, KiB size, KiB dom0Floor);
-// `xl mem-set D +N` / `-N` is relative to the current target (videoram not involved); a
-// shrink past zero gives zero, then the same checks apply.
-Actuation memSetRelative(const MemoryLayout& domain, std::int64_t deltaKiB, KiB dom0Floor);
 // A target balloond decided itself (already without videoram): same checks and outputs.
 Actuation forTarget(const MemoryLayout& domain, KiB target, KiB dom0Floor);
+// What goes with a target already in memory/target (no checks: it stands, whoever wrote it).
+Actuation actuationFor(const MemoryLayout& domain, KiB target);
 
 struct MaxChange {
     KiB staticMax;  // memory/static-max becomes SIZE

@@ -24,15 +24,28 @@ KiB Actuator::outstandingGrowth(DomainRegistry& registry) {
     return total;
 }
 
+void Actuator::applyToXen(DomId domid, const Actuation& actuation) {
+    hv_.setMaxMem(domid, actuation.maxmem);
+    if (actuation.podTarget) {
+        hv_.setPodTarget(domid, *actuation.podTarget);
+    }
+}
+
+void Actuator::matchXenTo(const DomainRecord& record, KiB target, ApplyOutcome& outcome) {
+    try {
+        applyToXen(record.domid, actuationFor(layoutOf(record), target));
+    } catch (const xen::HypervisorError& e) {
+        outcome.failures.push_back(record.label() + ": putting Xen's maxmem back for target " +
+                                   formatSize(target) + ": " + e.what());
+    }
+}
+
 std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome& outcome,
                                         TimePoint now) {
     std::vector<Write*> ready;
     for (Write& w : writes) {
         try {
-            hv_.setMaxMem(w.record->domid, w.actuation.maxmem);
-            if (w.actuation.podTarget) {
-                hv_.setPodTarget(w.record->domid, *w.actuation.podTarget);
-            }
+            applyToXen(w.record->domid, w.actuation);
             ready.push_back(&w);
         } catch (const xen::HypervisorError& e) {
             // Most often the domain died a moment ago; the next refresh drops it.
@@ -43,27 +56,45 @@ std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome
     if (ready.empty()) {
         return written;
     }
-    xs_.transact([&](xen::XenStoreOps& txn) {
-        written.clear();  // the body may run again after EAGAIN
+    // The targets that stand in the domains the transaction skipped.
+    std::vector<std::pair<Write*, KiB>> standing;
+    try {
+        xs_.transact([&](xen::XenStoreOps& txn) {
+            written.clear();  // the body may run again after EAGAIN
+            standing.clear();
+            for (Write* w : ready) {
+                const std::string path = w->record->path + "/memory/target";
+                // A domain destroyed since the plan has no target node: skip it, write the rest.
+                const auto current = txn.read(path);
+                if (!current) {
+                    continue;
+                }
+                // Someone (xl mem-set) set a target since balloond last read it: theirs stands,
+                // and its watch event pins the domain there. Writing over it would lose the
+                // admin's word.
+                if (*current != std::to_string(w->record->target.count())) {
+                    standing.emplace_back(w, parseKiBValue(current).value_or(w->record->target));
+                    continue;
+                }
+                txn.write(path, std::to_string(w->actuation.target.count()));
+                txn.write(lastChangePath(w->record->domid),
+                          w->record->uuid + " " + std::to_string(unixSeconds()));
+                written.push_back(w->record->domid);
+            }
+        });
+    } catch (...) {
+        // Committed or not, nobody knows: Xen's side is left room for either target.
         for (Write* w : ready) {
-            const std::string path = w->record->path + "/memory/target";
-            // A domain destroyed since the plan has no target node: skip it, write the rest.
-            const auto current = txn.read(path);
-            if (!current) {
-                continue;
-            }
-            // Someone (xl mem-set) set a target since balloond last read it: theirs stands, and
-            // its watch event pins the domain there. Writing over it would lose the admin's word.
-            if (*current != std::to_string(w->record->target.count())) {
-                continue;
-            }
-            txn.write(path, std::to_string(w->actuation.target.count()));
-            txn.write(lastChangePath(w->record->domid),
-                      w->record->uuid + " " + std::to_string(unixSeconds()));
-            written.push_back(w->record->domid);
+            matchXenTo(*w->record, max(w->record->target, w->actuation.target), outcome);
         }
-    });
+        throw;
+    }
     ++transactions_;
+    // maxmem was set for balloond's target: the one that stands must not be capped by it.
+    for (const auto& [w, target] : standing) {
+        matchXenTo(*w->record, target, outcome);
+        outcome.raced.push_back(w->record->domid);
+    }
     for (Write* w : ready) {
         if (std::find(written.begin(), written.end(), w->record->domid) == written.end()) {
             continue;
@@ -71,6 +102,8 @@ std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome
         w->record->target = w->actuation.target;
         w->record->lastWrittenTarget = w->actuation.target;
         w->record->lastTargetChange = now;
+        // Not "balanced" until the next sample while the allocation is still far from it.
+        w->record->convergence.retarget(w->record->expectedAllocation(), w->record->actual);
     }
     return written;
 }
@@ -137,6 +170,11 @@ void Actuator::setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePo
     std::vector<Write> one{{&record, forTarget(layoutOf(record), target, dom0Floor)}};
     ApplyOutcome outcome;
     if (writePhase(one, outcome, now).empty()) {
+        if (!outcome.raced.empty()) {
+            throw Error(Errc::Failed, record.label() +
+                                          ": its target changed while balloond wrote (xl "
+                                          "mem-set?); that one stands, try again");
+        }
         throw Error(Errc::Failed, outcome.failures.empty() ? record.label() + ": the domain is gone"
                                                            : outcome.failures.front());
     }

@@ -19,6 +19,9 @@ struct ApplyOutcome {
     std::vector<DomId> shrunk;
     std::vector<DomId> grown;
     std::vector<DomId> deferred;  // grows waiting for memory the shrinks have not freed yet
+    // Skipped: someone (xl mem-set) changed the target while balloond wrote; theirs stands, and
+    // Xen's maxmem was put back in step with it.
+    std::vector<DomId> raced;
     std::vector<std::string> failures;
     [[nodiscard]] bool wroteAnything() const { return !shrunk.empty() || !grown.empty(); }
 };
@@ -47,8 +50,13 @@ public:
     };
 
 private:
-    // Hypervisor first (maxmem must allow the new target), then one Xenstore transaction.
+    // Hypervisor first (maxmem must allow the new target), then one Xenstore transaction. Xen's
+    // side of a write the transaction skips is put back in step with the target that stands.
     std::vector<DomId> writePhase(std::vector<Write>& writes, ApplyOutcome& outcome, TimePoint now);
+    // Xen maxmem and (HVM/PVH) the PoD target for an actuation.
+    void applyToXen(DomId domid, const Actuation& actuation);
+    // Xen's side back in step with a target in memory/target; a failure is reported, not thrown.
+    void matchXenTo(const DomainRecord& record, KiB target, ApplyOutcome& outcome);
 
     xen::XenStore& xs_;
     xen::HypervisorPort& hv_;

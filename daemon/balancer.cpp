@@ -38,7 +38,19 @@ Balancer::Balancer(xen::XenStore& xs, xen::HypervisorPort& hv, Config config)
                }),
       actuator_(xs, hv),
       reservations_(xs),
-      guestLog_(3, std::chrono::minutes(1)) {}
+      guestLog_(3, std::chrono::minutes(1)),
+      plausibilityLog_(1, std::chrono::minutes(1)) {
+    reports_.onClamp([this](const DomainRecord& record, std::string_view what) {
+        logClampedReport(record, what);
+    });
+}
+
+void Balancer::logClampedReport(const DomainRecord& record, std::string_view what) {
+    if (plausibilityLog_.admit(record.domid, "implausible", Clock::now())) {
+        BLOG(warning) << logattr::domid(record.domid)
+                      << "its memory report claims more than Xen gave it; clamped: " << what;
+    }
+}
 
 KiB Balancer::dom0Floor() const {
     return config_.dom0.floor;
@@ -200,11 +212,11 @@ HostSnapshot Balancer::snapshot(TimePoint now) {
             d.min = o->min;
             d.max = o->max;
             d.weight = o->weight;
-            d.pinned = d.pinned || o->pinned;
-            d.excluded = o->excluded;
         }
+        const ConfiguredHold hold = config_.holdOn(domid, record.name, record.uuid);
+        d.pinned = d.pinned || hold.pinned;
+        d.excluded = hold.excluded;
         if (domid == kDom0) {
-            d.excluded = d.excluded || !config_.dom0.managed;
             d.min = max(d.min.value_or(KiB{0}), max(dom0Floor(), kXlDom0Minimum));
         }
         if (record.report) {
@@ -286,6 +298,12 @@ void Balancer::setTarget(DomId domid, KiB target, TimePoint now) {
     persistPin(record);
 }
 
+KiB Balancer::memSet(DomId domid, const SizeArg& size, TimePoint now) {
+    const KiB target = memSetTarget(layoutOf(require(domid)), size);
+    setTarget(domid, target, now);
+    return target;
+}
+
 void Balancer::setMax(DomId domid, KiB size) {
     actuator_.setMax(require(domid), size);
 }
@@ -294,6 +312,30 @@ void Balancer::pin(DomId domid, bool pinned) {
     DomainRecord& record = require(domid);
     record.pinned = pinned;
     persistPin(record);
+}
+
+void Balancer::release(DomId domid) {
+    DomainRecord& record = require(domid);
+    if (config_.holdOn(domid, record.name, record.uuid).any()) {
+        throw Error(Errc::Excluded,
+                    record.label() +
+                        " is excluded or pinned in balloond.toml, so the policy never moves it; "
+                        "change its [[domain]] entry (or [dom0] managed) and reload");
+    }
+    pin(domid, false);
+}
+
+std::string Balancer::reserve(KiB amount, const std::string& owner, std::uint32_t expirySeconds) {
+    if (amount == KiB{0}) {
+        throw Error(Errc::InvalidArgument, "a reservation of 0 reserves nothing: give a size");
+    }
+    if (lastHostTotal_ != KiB{0} && amount > lastHostTotal_) {
+        throw Error(Errc::CannotFreeEnough, "cannot reserve " + formatSize(amount) +
+                                                ": the host has only " +
+                                                formatSize(lastHostTotal_) + " in all");
+    }
+    const std::int64_t expires = expirySeconds == 0 ? 0 : unixSeconds() + expirySeconds;
+    return reservations_.add(amount, owner, expires);
 }
 
 }  // namespace balloon::daemon

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "report_reader.h"
 #include "reservation_store.h"
+#include "size.h"
 #include "xenstore_port.h"
 
 namespace balloon::daemon {
@@ -51,16 +52,28 @@ public:
     // The plan a round would make now, with nothing written (DryRun).
     Plan dryRun(TimePoint now);
 
-    // Admin actions (D-Bus). SetTarget pins the domain; release() hands it back to the policy.
+    // Admin actions (D-Bus); each throws balloon::Error with a message that says what to do.
+    // A target balloond writes as given (videoram excluded) and pins the domain there.
     void setTarget(DomId domid, KiB target, TimePoint now);
+    // `xl mem-set D SIZE` (core/xl_rules.h memSetTarget): an absolute SIZE counts videoram, a
+    // relative one moves the target. Pins the domain; returns the target written.
+    KiB memSet(DomId domid, const SizeArg& size, TimePoint now);
     void setMax(DomId domid, KiB size);
     void pin(DomId domid, bool pinned);
+    // Hands a pinned domain back to the policy; Excluded when balloond.toml keeps the policy off
+    // it anyway (Config::holdOn).
+    void release(DomId domid);
+    // A reservation of `amount` for the D-Bus client `owner`, ending after expirySeconds (0:
+    // never). InvalidArgument for 0, CannotFreeEnough for more than the host has. Returns its id.
+    std::string reserve(KiB amount, const std::string& owner, std::uint32_t expirySeconds);
 
     DomainRegistry& registry() { return registry_; }
     ReservationStore& reservations() { return reservations_; }
     [[nodiscard]] const BalancerStats& stats() const { return stats_; }
     [[nodiscard]] std::uint64_t reportReads() const { return reports_.reads(); }
     [[nodiscard]] std::uint64_t reportsRejected() const { return reports_.rejected(); }
+    // Reports accepted with figures clamped to what Xen gave the domain.
+    [[nodiscard]] std::uint64_t reportsClamped() const { return reports_.clamped(); }
     [[nodiscard]] KiB lastHostFree() const { return lastHostFree_; }
     // The plan of the last round (nullptr before the first): reasons for the CLI and the view.
     [[nodiscard]] const Plan* lastPlan() const { return lastPlan_ ? &*lastPlan_ : nullptr; }
@@ -75,6 +88,7 @@ private:
     void markUncooperative(DomainRecord& record, bool uncooperative);
     void onMemoryChanged(DomainRecord& record, TimePoint now);
     void logWrites(const Plan& plan, const ApplyOutcome& applied);
+    void logClampedReport(const DomainRecord& record, std::string_view what);
     void persistPin(const DomainRecord& record);
     void loadPins(DomainRecord& record);
     [[nodiscard]] KiB dom0Floor() const;
@@ -87,6 +101,7 @@ private:
     Actuator actuator_;
     ReservationStore reservations_;
     log::RateLimitedLog guestLog_;
+    log::RateLimitedLog plausibilityLog_;  // reports clamped to the allocation: once a minute
     BalancerStats stats_;
     KiB lastHostFree_;
     std::optional<Plan> lastPlan_;

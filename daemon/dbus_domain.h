@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -61,9 +60,5 @@ private:
     std::uint64_t generation_;
     DomainView view_;
 };
-
-// The names of the properties whose values differ between two views (Id, Name, Uuid and Type
-// never change for one object: a new domain is a new object).
-std::vector<std::string> changedProperties(const DomainView& before, const DomainView& after);
 
 }  // namespace balloon::daemon

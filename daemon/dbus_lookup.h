@@ -15,12 +15,7 @@ namespace balloon::daemon {
 // NoSuchDomain).
 DomId resolveDomain(DomainRegistry& registry, std::string_view text);
 
-// "off", "proportional", "demand". parsePolicy throws balloon::Error(InvalidArgument).
-std::string_view policyName(PolicyKind kind);
+// A policy named as in kPolicyKindNames; throws balloon::Error(InvalidArgument) otherwise.
 PolicyKind parsePolicy(std::string_view text);
-
-// "none", "shrink", "grow"; "pv", "pvh", "hvm".
-std::string_view changeName(Change change);
-std::string_view domainTypeName(DomainType type);
 
 }  // namespace balloon::daemon

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "names.h"
 #include "policy/explain.h"
+#include "property_changes.h"
 #include "size.h"
 
 namespace balloon::daemon {
@@ -39,12 +40,6 @@ auto guarded(std::string_view method, Body&& body) -> decltype(body()) {
     }
 }
 
-std::int64_t unixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 }  // namespace
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, Daemon& daemon, Authorizer authorizer,
@@ -71,26 +66,15 @@ ManagerView ManagerObject::currentView() {
     v.hostFreeKiB = b.lastHostFree().count();
     v.slushKiB = b.config().policy.slush.count();
     v.reservedKiB = b.reservations().total().count();
-    v.policy = std::string(policyName(b.config().policy.kind));
+    v.policy = std::string(nameOf(kPolicyKindNames, b.config().policy.kind));
     v.rebalances = b.stats().rebalances;
     return v;
 }
 
 void ManagerObject::refresh() {
-    const ManagerView next = currentView();
-    std::vector<std::string> names;
-    auto check = [&](bool differs, const char* name) {
-        if (differs) {
-            names.emplace_back(name);
-        }
-    };
-    check(next.hostTotalKiB != view_.hostTotalKiB, "HostTotalKiB");
-    check(next.hostFreeKiB != view_.hostFreeKiB, "HostFreeKiB");
-    check(next.slushKiB != view_.slushKiB, "SlushKiB");
-    check(next.reservedKiB != view_.reservedKiB, "ReservedKiB");
-    check(next.policy != view_.policy, "Policy");
-    check(next.rebalances != view_.rebalances, "Rebalances");
-    view_ = next;
+    ManagerView next = currentView();
+    const auto names = dbus::changedProperties(view_, next);
+    view_ = std::move(next);
     if (!names.empty()) {
         emitPropertiesChangedSignal(std::string(dbus::kManagerInterface), names);
     }
@@ -114,12 +98,8 @@ uint64_t ManagerObject::SetTarget(const std::string& domain, const std::string& 
         authorize("SetTarget");
         Balancer& b = daemon_.balancer();
         const DomId domid = resolveDomain(b.registry(), domain);
-        const SizeArg arg = parseSizeArg(size, RelativeSizes::Allowed);
-        const DomainRecord& record = b.require(domid);
-        // xl mem-set: an absolute SIZE counts videoram, a relative one moves the target.
-        const KiB target = arg.kind == SizeArg::Kind::Absolute ? arg.amount - record.videoram
-                                                               : arg.applyTo(record.target);
-        b.setTarget(domid, target, Clock::now());
+        const KiB target =
+            b.memSet(domid, parseSizeArg(size, RelativeSizes::Allowed), Clock::now());
         BLOG(notice) << logattr::domid(domid) << logattr::kib("target", target)
                      << "target set over D-Bus to " << formatSize(target) << " (pinned)";
         changed_();
@@ -153,17 +133,7 @@ void ManagerObject::Release(const std::string& domain) {
     guarded("Release", [&] {
         authorize("Release");
         Balancer& b = daemon_.balancer();
-        const DomId domid = resolveDomain(b.registry(), domain);
-        const DomainRecord& record = b.require(domid);
-        const DomainOverride* o = b.config().overrideFor(record.name, record.uuid);
-        if ((o != nullptr && (o->excluded || o->pinned)) ||
-            (domid == kDom0 && !b.config().dom0.managed)) {
-            throw Error(Errc::Excluded,
-                        record.label() +
-                            " is excluded or pinned in balloond.toml, so the policy never moves "
-                            "it; change its [[domain]] entry (or [dom0] managed) and reload");
-        }
-        b.pin(domid, false);
+        b.release(resolveDomain(b.registry(), domain));
         changed_();
     });
 }
@@ -173,18 +143,8 @@ void ManagerObject::Reserve(sdbus::Result<std::string>&& result, std::string siz
     try {
         authorize("Reserve");
         const KiB amount = parseSize(size);
-        if (amount == KiB{0}) {
-            throw Error(Errc::InvalidArgument, "a reservation of 0 reserves nothing: give a size");
-        }
-        Balancer& b = daemon_.balancer();
-        if (b.lastHostTotal() != KiB{0} && amount > b.lastHostTotal()) {
-            throw Error(Errc::CannotFreeEnough, "cannot reserve " + formatSize(amount) +
-                                                    ": the host has only " +
-                                                    formatSize(b.lastHostTotal()) + " in all");
-        }
         const std::string owner = sender();
-        const std::int64_t expires = expirySeconds == 0 ? 0 : unixNow() + expirySeconds;
-        const std::string id = b.reservations().add(amount, owner, expires);
+        const std::string id = daemon_.balancer().reserve(amount, owner, expirySeconds);
         watchOwner_(owner);
         BLOG(notice) << "reservation " << id << " of " << formatSize(amount) << " for " << owner;
         pending_.reserve(std::move(result), id, std::chrono::milliseconds(timeoutMs));
@@ -262,7 +222,7 @@ ManagerObject::GetPlan() {
         for (const DomainPlan& d : plan.domains) {
             const DomainRecord* record = b.registry().find(d.domid);
             out.emplace_back(d.domid, record != nullptr ? record->name : "", d.oldTarget.count(),
-                             d.target.count(), std::string(changeName(d.change)),
+                             d.target.count(), std::string(nameOf(kChangeNames, d.change)),
                              policy::explain(d));
         }
         return out;

@@ -15,18 +15,9 @@
 #include "daemon.h"
 #include "dbus_auth.h"
 #include "dbus_pending.h"
+#include "manager_view.h"
 
 namespace balloon::daemon {
-
-// What the Manager interface's properties show.
-struct ManagerView {
-    std::uint64_t hostTotalKiB = 0;
-    std::uint64_t hostFreeKiB = 0;
-    std::uint64_t slushKiB = 0;
-    std::uint64_t reservedKiB = 0;
-    std::string policy;
-    std::uint64_t rebalances = 0;
-};
 
 class ManagerObject final
     : public sdbus::AdaptorInterfaces<org::balloond::Balloon1::Manager_adaptor,

@@ -169,7 +169,7 @@ std::optional<EventLoop::Clock::duration> BusService::drain() {
         BLOG(error) << "lost the D-Bus connection (" << e.getMessage()
                     << "); exiting so that the service manager restarts balloond";
         daemon_.loop().stop();
-        throw std::runtime_error("D-Bus connection lost: " + e.getMessage());
+        throw sdbus::Error(e.getName(), "D-Bus connection lost: " + e.getMessage());
     }
     for (const std::string& owner : goneOwners_) {
         ownerWatches_.erase(owner);

@@ -2,6 +2,7 @@
 // tracking state. A reused domid gets a fresh record (a new `generation`).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,10 +11,16 @@
 #include "domid.h"
 #include "guest_report.h"
 #include "model.h"
+#include "plausibility.h"
 #include "policy/recent_peak.h"
 #include "units.h"
 
 namespace balloon::daemon {
+
+// How long the most Xen counted for a domain stays the bound its reports are held to. The guest
+// side writes a report within a second of a change (250 ms under pressure) and balloond reads at
+// most a few a second: a report written before a shrink and read after it is seconds old at most.
+inline constexpr std::chrono::seconds kAllocationMemory{10};
 
 struct DomainRecord {
     DomId domid = 0;
@@ -31,6 +38,9 @@ struct DomainRecord {
     // The hypervisor's view, refreshed every sample.
     KiB actual;
     KiB maxmem;
+    // The most Xen counted for it within kAllocationMemory (noteAllocation).
+    KiB recentAllocation;
+    TimePoint recentAllocationAt{};
 
     // The guest's own word, decoded and bounded; receivedAt is our clock, not the guest's.
     std::optional<GuestReport> report;
@@ -59,6 +69,21 @@ struct DomainRecord {
         return type == DomainType::Hvm ? target + videoram : target;
     }
     [[nodiscard]] std::string label() const { return domainLabel(domid, name); }
+
+    // A new sample of Xen's allocation (tot_pages).
+    void noteAllocation(KiB allocation, TimePoint now) {
+        actual = allocation;
+        if (allocation >= recentAllocation || now - recentAllocationAt > kAllocationMemory) {
+            recentAllocation = allocation;
+            recentAllocationAt = now;
+        }
+    }
+    // What the guest's reports are held to (core/plausibility.h): what it held lately, or its
+    // target when higher (it may have grown to it since the last sample).
+    [[nodiscard]] DomainBounds reportBounds() const {
+        return {max(max(actual, recentAllocation), expectedAllocation()), staticMax, videoram,
+                translated()};
+    }
 };
 
 }  // namespace balloon::daemon

@@ -14,14 +14,10 @@ namespace {
 constexpr std::string_view kTokenPrefix = "dom:";
 
 DomainType parseType(const std::optional<std::string>& libxlType, bool hvmFlag) {
-    if (libxlType == "pvh") {
-        return DomainType::Pvh;
-    }
-    if (libxlType == "hvm") {
-        return DomainType::Hvm;
-    }
-    if (libxlType == "pv") {
-        return DomainType::Pv;
+    if (libxlType) {
+        if (const auto type = valueOf(kDomainTypeNames, *libxlType)) {
+            return *type;
+        }
     }
     // Without libxl's record, Xen's flag tells translated from PV (PVH then looks like HVM).
     return hvmFlag ? DomainType::Hvm : DomainType::Pv;
@@ -162,7 +158,7 @@ DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentit
             startWatching(it->second);
             changes.added.push_back(info.domid);
         }
-        it->second.actual = toKiB(info.totPages);
+        it->second.noteAllocation(toKiB(info.totPages), now);
         it->second.maxmem = toKiB(info.maxPages);
     }
     for (auto it = records_.begin(); it != records_.end();) {
@@ -198,12 +194,6 @@ void DomainRegistry::forget(DomId domid) {
     // What balloond kept about a domain that is gone; a new domain with its id starts afresh.
     xs_.remove(lastChangePath(domid));
     xs_.remove(pinPath(domid));
-}
-
-std::int64_t unixSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 bool DomainRegistry::reloadMemoryKeys(DomainRecord& record) {

@@ -59,9 +59,6 @@ private:
     TimePoint now_{};
 };
 
-// Wall-clock seconds: what survives a restart (the monotonic clock does not).
-std::int64_t unixSeconds();
-
 // Strict reading of a toolstack-written KiB value ("524288"); nullopt for anything else.
 std::optional<KiB> parseKiBValue(const std::optional<std::string>& text);
 

@@ -1,16 +1,18 @@
 // balloond: the dom0 memory balancer. Everything of substance lives in daemon_lib; main picks the
 // ports (real Xen, or the sandbox's simulated host), loads the configuration and runs the loop.
-#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+
+#include <sdbus-c++/Error.h>
 
 #include "config.h"
 #include "daemon.h"
 #include "dbus_auth.h"
 #include "dbus_service.h"
 #include "event_loop.h"
+#include "exit_status.h"
 #include "log.h"
 #include "options.h"
 #include "sandbox_mode.h"
@@ -36,8 +38,12 @@ balloon::Config loadConfigOrDefaults(const std::string& path) {
 
 int main(int argc, char** argv) {
     using namespace balloon;
+    const auto parsed = daemon::parseOptions(argc, argv);
+    if (parsed.exitNow) {
+        return *parsed.exitNow;
+    }
+    const daemon::Options& options = parsed.options;
     try {
-        const daemon::Options options = daemon::parseOptions(argc, argv);
         log::initLogging(options.logLevel);
         const Config config = loadConfigOrDefaults(options.configPath);
         const auto reload = [&] { return loadConfigOrDefaults(options.configPath); };
@@ -58,9 +64,18 @@ int main(int argc, char** argv) {
         BLOG(notice) << "balloond started: " << service.balancer().registry().records().size()
                      << " domains";
         loop.run();
-        return EXIT_SUCCESS;
+        return cmdline::kExitOk;
+    } catch (const xen::XenStoreError& e) {
+        std::cerr << "balloond: " << e.what() << '\n';
+        return cmdline::kExitUnreachable;
+    } catch (const xen::HypervisorError& e) {
+        std::cerr << "balloond: " << e.what() << '\n';
+        return cmdline::kExitUnreachable;
+    } catch (const sdbus::Error& e) {
+        std::cerr << "balloond: " << e.getMessage() << " (" << e.getName() << ")\n";
+        return cmdline::kExitUnreachable;
     } catch (const std::exception& e) {
         std::cerr << "balloond: " << e.what() << '\n';
-        return EXIT_FAILURE;
+        return cmdline::kExitRefused;
     }
 }

@@ -1,63 +1,59 @@
 #include "options.h"
 
-#include <cstdlib>
 #include <iostream>
-#include <stdexcept>
 
-#include <boost/program_options.hpp>
+#include "option_types.h"
+#include "program.h"
 
 namespace balloon::daemon {
 
-namespace po = boost::program_options;
-
-Options parseOptions(int argc, char** argv) {
-    Options options;
-    std::string level = "info";
-    po::options_description visible(
-        "Usage: balloond [OPTIONS]\n"
-        "Balances memory between the domains of a Xen host (run in dom0, as root).\n\n"
-        "Options");
-    visible.add_options()("help,h", "show this help and exit")("version",
-                                                               "show the version and exit")(
-        "config,c", po::value(&options.configPath)->value_name("FILE"),
-        "configuration file (default /etc/balloond/balloond.toml; a missing file means "
-        "the defaults)")("log-level", po::value(&level)->value_name("LEVEL"),
-                         "debug, info, notice, warning or error (default info)")(
-        "sandbox", po::value<std::string>()->implicit_value("")->value_name("SCENARIO"),
-        "run on a simulated host with a private real xenstored instead of Xen; SCENARIO is a "
-        "scenario file (default: the built-in 8 GiB host with six guests)")(
-        "bus-address", po::value<std::string>()->value_name("ADDRESS"),
-        "serve the API on this D-Bus address instead of the system bus")(
-        "no-bus", "do not serve the D-Bus API");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(visible).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw std::invalid_argument(std::string(e.what()) + " (see balloond --help)");
+cmdline::Parsed<Options> parseOptions(int argc, const char* const* argv) {
+    cmdline::Parsed<Options> parsed;
+    Options& o = parsed.options;
+    CLI::App app("Balances memory between the domains of a Xen host (run in dom0, as root).",
+                 "balloond");
+    cmdline::applyConventions(
+        app, BALLOOND_VERSION,
+        {cmdline::kExitOk, cmdline::kExitUsage, cmdline::kExitUnreachable, cmdline::kExitRefused});
+    app.add_option("-c,--config", o.configPath,
+                   "configuration file (default /etc/balloond/balloond.toml; a missing file "
+                   "means the defaults)")
+        ->type_name("FILE");
+    cmdline::addLogLevel(app, o.logLevel, "info");
+    CLI::Option* sandbox =
+        app.add_option("--sandbox", o.sandboxScenario,
+                       "run on a simulated host with a private real xenstored instead of Xen; "
+                       "SCENARIO is a scenario file (default: the built-in 8 GiB host with six "
+                       "guests)")
+            ->expected(0, 1)
+            ->type_name("[SCENARIO]");
+    cmdline::addDuration(
+        app, "--for", [&o](Millis d) { o.runFor = d; },
+        "with --sandbox: stop after this long (30s, 5m), as Ctrl-C would")
+        ->needs(sandbox);
+    // `balloond --sandbox --for 30s burst.toml`: the scenario may also follow the options.
+    std::string trailingScenario;
+    cmdline::addArgument(app, "SCENARIO", trailingScenario, "")->required(false)->group("");
+    app.add_option("--bus-address", o.busAddress,
+                   "serve the API on this D-Bus address instead of the system bus")
+        ->type_name("ADDRESS");
+    app.add_flag("--no-bus", o.noBus, "do not serve the D-Bus API");
+    parsed.exitNow = cmdline::parse(app, argc, argv);
+    if (parsed.exitNow) {
+        return parsed;
     }
-    if (vm.count("help") != 0) {
-        std::cout << visible << '\n';
-        std::exit(EXIT_SUCCESS);
+    if (sandbox->count() != 0 && !o.sandboxScenario) {
+        o.sandboxScenario = "";  // --sandbox without a value: the built-in scenario
     }
-    if (vm.count("version") != 0) {
-        std::cout << "balloond " << BALLOOND_VERSION << '\n';
-        std::exit(EXIT_SUCCESS);
+    if (!trailingScenario.empty()) {
+        if (!o.sandboxScenario || !o.sandboxScenario->empty()) {
+            parsed.exitNow =
+                cmdline::usageError(app, "a scenario file goes with --sandbox, once", std::cerr);
+            return parsed;
+        }
+        o.sandboxScenario = trailingScenario;
     }
-    const auto severity = log::parseSeverity(level);
-    if (!severity) {
-        throw std::invalid_argument("bad --log-level \"" + level +
-                                    "\": use debug, info, notice, warning or error");
-    }
-    options.logLevel = *severity;
-    if (vm.count("sandbox") != 0) {
-        options.sandboxScenario = vm["sandbox"].as<std::string>();
-    }
-    if (vm.count("bus-address") != 0) {
-        options.busAddress = vm["bus-address"].as<std::string>();
-    }
-    options.noBus = vm.count("no-bus") != 0;
-    return options;
+    return parsed;
 }
 
 }  // namespace balloon::daemon

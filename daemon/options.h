@@ -1,10 +1,13 @@
-// balloond's command line.
+// balloond's command line (cmdline/ conventions: --help and --version exit 0, a bad option is a
+// usage error with exit status 1).
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "config.h"
 #include "log.h"
+#include "parsed.h"
 
 namespace balloon::daemon {
 
@@ -13,11 +16,12 @@ struct Options {
     log::Severity logLevel = log::Severity::Info;
     // --sandbox [SCENARIO]: a private real xenstored and the simulated host instead of Xen.
     std::optional<std::string> sandboxScenario;
+    // --for DURATION (sandbox only): stop cleanly after this long, as Ctrl-C would.
+    std::optional<Millis> runFor;
     std::optional<std::string> busAddress;  // a private bus instead of the system bus
     bool noBus = false;                     // run without D-Bus (tests, benchmarks)
 };
 
-// Exits the process for --help and --version; throws std::invalid_argument on a bad option.
-Options parseOptions(int argc, char** argv);
+cmdline::Parsed<Options> parseOptions(int argc, const char* const* argv);
 
 }  // namespace balloon::daemon

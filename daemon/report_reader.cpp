@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "plausibility.h"
 #include "stats_codec.h"
 
 namespace balloon::daemon {
@@ -72,7 +73,14 @@ bool ReportReader::read(DomainRecord& record, TimePoint now) {
         result.report->sequence == record.report->sequence && result.report->sequence != 0) {
         return false;
     }
-    record.report = result.report;
+    const PlausibleReport plausible = holdToAllocation(*result.report, record.reportBounds());
+    if (!plausible.clamped.empty()) {
+        ++clamped_;
+        if (onClamp_) {
+            onClamp_(record, plausible.clamped);
+        }
+    }
+    record.report = plausible.report;
     record.reportReceivedAt = now;
     record.peak.observe(now, *record.report);
     return true;

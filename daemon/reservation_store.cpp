@@ -100,7 +100,7 @@ std::string ReservationStore::add(KiB amount, std::string owner, std::int64_t ex
     r.owner = std::move(owner);
     r.expiresAtUnix = expiresAtUnix;
     persist(r);
-    const std::string id = r.reservation.id;
+    std::string id = r.reservation.id;
     entries_[id] = std::move(r);
     return id;
 }

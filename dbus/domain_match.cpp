@@ -1,9 +1,10 @@
 #include "domain_match.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <optional>
+
+#include <boost/algorithm/string/predicate.hpp>
 
 #include "error.h"
 
@@ -29,11 +30,7 @@ std::optional<DomId> parseDomId(std::string_view text) {
 }
 
 bool sameUuid(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && !a.empty() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
+    return !a.empty() && boost::algorithm::iequals(a, b);
 }
 
 }  // namespace

@@ -5,42 +5,40 @@
 //   balloon-guest [...] set min|target KIB
 //   balloon-guest [...] unset min|target
 //
-// Exit codes (documented in guest-driver/README.md): 0 done; 1 refused, the value is beyond
-// limits (EPERM, as balloon(4)); 2 usage error; 3 the system failed (files, Xenstore).
+// Exit statuses (cmdline/exit_status.h, the same for every program; balloon-guest(8)): 0 done;
+// 1 usage error; 2 Xenstore cannot be reached; 3 refused (the value is beyond limits: EPERM, as
+// balloon(4)) or the system failed (a file under /proc or /sys, the state file, Xenstore).
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "balloon_backend.h"
-#include "guest_log.h"
+#include "parsed.h"
 #include "xenstore_port.h"
 
 namespace balloon::guest {
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitRefused = 1;  // EPERM
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitFailure = 3;
-
 struct CliOptions {
+    enum class Verb { Daemon, Status, Set, Unset };
+    enum class Control { Min, Target };
+
     std::filesystem::path root = "/";
     std::string domainPath;  // "" = the guest's own domain, through relative paths
-    std::vector<std::string> command;
+    Verb verb = Verb::Status;
+    Control control = Control::Min;  // set, unset
+    std::uint64_t kib = 0;           // set
 };
 
-// Parses argv; nullopt (and a message on err) on a usage error. "--help" gives an empty command.
-std::optional<CliOptions> parseCli(int argc, const char* const* argv, std::ostream& err);
+// Parses argv; --help, --version and usage errors are answered on out/err with exitNow set.
+cmdline::Parsed<CliOptions> parseCli(int argc, const char* const* argv, std::ostream& out,
+                                     std::ostream& err);
 
-std::string usageText();
-
-// Runs a parsed command; returns the exit code. daemon runs until stop is set.
+// Runs a parsed command; returns the exit status. daemon runs until stop is set.
 int runCommand(const CliOptions& options, xen::XenStore& store, BalloonBackend& backend,
-               std::ostream& out, std::ostream& err, const LogSink& log,
-               const std::atomic<bool>& stop);
+               std::ostream& out, std::ostream& err, const std::atomic<bool>& stop);
 
 }  // namespace balloon::guest

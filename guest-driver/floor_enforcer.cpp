@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "log.h"
+
 namespace balloon::guest {
 
 bool FloorEnforcer::check(Clock::time_point now, BalloonBackend& backend, std::optional<KiB> min) {
@@ -9,10 +11,10 @@ bool FloorEnforcer::check(Clock::time_point now, BalloonBackend& backend, std::o
     bool raised = false;
     if (min && target < *min) {
         backend.setKernelTarget(*min);
-        log_(Severity::Warning,
-             "dom0's target leaves the balloon driver at " + std::to_string(target.count()) +
-                 " KiB, below the guest's min of " + std::to_string(min->count()) +
-                 " KiB: raised the kernel's target to " + std::to_string(min->count()) + " KiB");
+        BLOG(warning) << logattr::kib("target", target) << logattr::kib("min", *min)
+                      << "dom0's target leaves the balloon driver at " << target.count()
+                      << " KiB, below the guest's min of " << min->count()
+                      << " KiB: raised the kernel's target to " << min->count() << " KiB";
         target = *min;
         raised = true;
     }
@@ -32,8 +34,9 @@ bool FloorEnforcer::check(Clock::time_point now, BalloonBackend& backend, std::o
     const bool settled = now - since_ >= config_.settle;
     const bool quiet = !lastDiagnostic_ || now - *lastDiagnostic_ >= config_.repeat;
     if (settled && quiet) {
-        log_(Severity::Warning, "balloon could not reach target " + std::to_string(target.count()) +
-                                    " KiB (current " + std::to_string(current.count()) + " KiB)");
+        BLOG(warning) << logattr::kib("target", target) << logattr::kib("current", current)
+                      << "balloon could not reach target " << target.count() << " KiB (current "
+                      << current.count() << " KiB)";
         lastDiagnostic_ = now;
     }
     return raised;

@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "balloon_backend.h"
-#include "guest_log.h"
 #include "report_scheduler.h"
 #include "units.h"
 
@@ -24,14 +23,13 @@ struct FloorConfig {
 
 class FloorEnforcer {
 public:
-    FloorEnforcer(LogSink log, FloorConfig config = {}) : log_(std::move(log)), config_(config) {}
+    explicit FloorEnforcer(FloorConfig config = {}) : config_(config) {}
 
     // One check: enforce min, then follow the kernel's progress towards its target.
     // Returns true when it raised the kernel's target.
     bool check(Clock::time_point now, BalloonBackend& backend, std::optional<KiB> min);
 
 private:
-    LogSink log_;
     FloorConfig config_;
     std::optional<KiB> tracked_;  // the target being followed
     Clock::time_point since_{};   // when it was first seen

@@ -3,12 +3,13 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <ctime>
 #include <stdexcept>
 #include <string>
 
 #include <poll.h>
 
+#include "log.h"
+#include "model.h"
 #include "report_builder.h"
 
 namespace balloon::guest {
@@ -17,21 +18,16 @@ namespace {
 constexpr std::string_view kTargetKey = "memory/target";
 constexpr std::string_view kWatchToken = "balloon-guest-target";
 
-std::uint64_t wallClockSeconds() {
-    return static_cast<std::uint64_t>(std::time(nullptr));
-}
-
 }  // namespace
 
 GuestDaemon::GuestDaemon(ReportPublisher& publisher, BalloonBackend& backend,
-                         const SettingsStore& settings, LogSink log, DaemonOptions options)
+                         const SettingsStore& settings, DaemonOptions options)
     : publisher_(publisher),
       backend_(backend),
       settingsStore_(settings),
-      log_(std::move(log)),
       options_(std::move(options)),
       scheduler_(options_.scheduler),
-      floor_(log_, options_.floor) {}
+      floor_(options_.floor) {}
 
 GuestDaemon::~GuestDaemon() {
     if (!watching_) {
@@ -43,21 +39,20 @@ GuestDaemon::~GuestDaemon() {
         publisher_.store().takeWatchEvents();
         publisher_.store().unwatch(publisher_.path(kTargetKey), kWatchToken);
     } catch (const std::exception& e) {
-        log_(Severity::Warning, std::string("cannot remove the memory/target watch: ") + e.what());
+        BLOG(warning) << "cannot remove the memory/target watch: " << e.what();
     }
 }
 
 void GuestDaemon::start() {
     scrubsPages_ = backend_.scrubsPages();
     if (!scrubsPages_) {
-        log_(Severity::Warning,
-             "cannot tell whether the kernel scrubs pages before giving them back to Xen "
-             "(no scrub_pages in the xen_memory sysfs): assume it does not");
+        BLOG(warning) << "cannot tell whether the kernel scrubs pages before giving them back to "
+                         "Xen (no scrub_pages in the xen_memory sysfs): assume it does not";
     } else if (!*scrubsPages_) {
-        log_(Severity::Warning,
-             "the kernel does not scrub pages before giving them back to Xen: memory this "
-             "guest releases may carry its data to other domains; boot with xen_scrub_pages=1 "
-             "or write 1 to /sys/devices/system/xen_memory/xen_memory0/scrub_pages");
+        BLOG(warning) << "the kernel does not scrub pages before giving them back to Xen: memory "
+                         "this guest releases may carry its data to other domains; boot with "
+                         "xen_scrub_pages=1 or write 1 to "
+                         "/sys/devices/system/xen_memory/xen_memory0/scrub_pages";
     }
     if (const auto previous = publisher_.current()) {
         sequence_ = previous->sequence;  // continue, so dom0 never sees the sequence go back
@@ -74,7 +69,7 @@ std::chrono::milliseconds GuestDaemon::step(Clock::time_point now, std::uint64_t
     } catch (const std::runtime_error& e) {
         // A damaged state file must not silence the reports: keep the last good settings.
         if (!settingsErrorLogged_) {
-            log_(Severity::Error, e.what());
+            BLOG(error) << e.what();
             settingsErrorLogged_ = true;
         }
         settings = lastSettings_.value_or(GuestSettings{});
@@ -129,8 +124,8 @@ void GuestDaemon::run(const std::atomic<bool>& stop) {
         const timespec timeout{static_cast<time_t>(seconds.count()),
                                static_cast<long>((sleep - seconds).count() * 1000000)};
         if (ppoll(&fd, 1, &timeout, &previous) < 0 && errno != EINTR) {
-            log_(Severity::Error,
-                 std::string("waiting for Xenstore events failed: ") + std::strerror(errno));
+            const int failure = errno;
+            BLOG(error) << "waiting for Xenstore events failed: " << std::strerror(failure);
         }
         if (stop.load()) {
             break;
@@ -138,12 +133,12 @@ void GuestDaemon::run(const std::atomic<bool>& stop) {
         publisher_.store().takeWatchEvents();  // any change: just look again
         const auto now = Clock::now();
         try {
-            sleep = step(now, wallClockSeconds());
+            sleep = step(now, static_cast<std::uint64_t>(unixSeconds()));
         } catch (const std::exception& e) {
             // Keep running (xenstored restarts, transient sysfs errors), but say it at most
             // once a minute.
             if (!lastError || now - *lastError >= std::chrono::minutes(1)) {
-                log_(Severity::Error, std::string("report cycle failed: ") + e.what());
+                BLOG(error) << "report cycle failed: " << e.what();
                 lastError = now;
             }
             sleep = scheduler_.config().calmWake;

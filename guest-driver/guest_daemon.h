@@ -11,7 +11,6 @@
 
 #include "balloon_backend.h"
 #include "floor_enforcer.h"
-#include "guest_log.h"
 #include "guest_state.h"
 #include "kernel_stats.h"
 #include "report_publisher.h"
@@ -28,7 +27,7 @@ struct DaemonOptions {
 class GuestDaemon {
 public:
     GuestDaemon(ReportPublisher& publisher, BalloonBackend& backend, const SettingsStore& settings,
-                LogSink log, DaemonOptions options);
+                DaemonOptions options);
     // Removes the watch start() placed, so the connection can serve another daemon.
     ~GuestDaemon();
     GuestDaemon(const GuestDaemon&) = delete;
@@ -52,7 +51,6 @@ private:
     ReportPublisher& publisher_;
     BalloonBackend& backend_;
     const SettingsStore& settingsStore_;
-    LogSink log_;
     DaemonOptions options_;
     ReportScheduler scheduler_;
     FloorEnforcer floor_;

@@ -8,6 +8,7 @@
 
 #include "stats_codec.h"
 #include "sys_files.h"
+#include "untrusted_text.h"
 
 namespace balloon::guest {
 namespace {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "exit_status.h"
 #include "linux_balloon.h"
 #include "log.h"
 #include "xenstore_client.h"
@@ -20,14 +21,10 @@ extern "C" void requestStop(int /*signal*/) {
 
 int main(int argc, char** argv) {
     using namespace balloon::guest;
-    const auto options = parseCli(argc, argv, std::cerr);
-    if (!options) {
-        return kExitUsage;
-    }
-    if (options->command.empty()) {
-        // --help: answered before Xenstore is opened, so it works anywhere.
-        std::cout << usageText();
-        return kExitOk;
+    // --help and usage errors are answered before Xenstore is opened, so they work anywhere.
+    const auto parsed = parseCli(argc, argv, std::cout, std::cerr);
+    if (parsed.exitNow) {
+        return *parsed.exitNow;
     }
     balloon::log::initLogging(balloon::log::Severity::Info);
     struct sigaction action {};
@@ -37,12 +34,11 @@ int main(int argc, char** argv) {
     sigaction(SIGINT, &action, nullptr);
     try {
         const auto store = balloon::xen::XenStoreClient::open();
-        LinuxBalloon backend(options->root);
-        return runCommand(*options, *store, backend, std::cout, std::cerr, projectLog(),
-                          stopRequested);
+        LinuxBalloon backend(parsed.options.root);
+        return runCommand(parsed.options, *store, backend, std::cout, std::cerr, stopRequested);
     } catch (const std::exception& e) {
         std::cerr << "balloon-guest: " << e.what()
                   << " (in a guest: is /dev/xen/xenbus there? in tests: XENSTORED_PATH)\n";
-        return kExitFailure;
+        return balloon::cmdline::kExitUnreachable;
     }
 }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "stats_codec.h"
+#include "untrusted_text.h"
 
 namespace balloon::guest {
 namespace {

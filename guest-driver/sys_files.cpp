@@ -20,7 +20,7 @@ std::filesystem::path underRoot(const std::filesystem::path& root, std::string_v
 }
 
 std::optional<std::string> readSysFile(const std::filesystem::path& file) {
-    const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    const OwnedFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) {
             return std::nullopt;
@@ -56,7 +56,7 @@ std::string readRequiredSysFile(const std::filesystem::path& file, std::string_v
 }
 
 void writeSysFile(const std::filesystem::path& file, std::string_view value) {
-    const UniqueFd fd(::open(file.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+    const OwnedFd fd(::open(file.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
     if (fd.get() < 0) {
         throwFileError(errno, "cannot open for writing", file);
     }

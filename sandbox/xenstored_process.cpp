@@ -4,23 +4,19 @@
 #include "xenstored_process.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-#include <thread>
 
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "private_dir.h"
 #include "xenstore_probe.h"
 
 namespace balloon::sandbox {
@@ -45,44 +41,31 @@ std::system_error systemError(const std::string& what) {
     return {errno, std::generic_category(), what};
 }
 
+// The file's last tailBytes, without xenstored's per-request write-rate-limit lines ("wrl:", one
+// per domain per request), which would otherwise crowd out every request in the tail.
 std::string readFile(const std::filesystem::path& path, std::size_t tailBytes) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return {};
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string all = text.str();
+    std::string all;
+    for (std::string line; std::getline(in, line);) {
+        if (!line.starts_with("wrl:")) {
+            all += line;
+            all += '\n';
+        }
+    }
     return all.size() > tailBytes ? "...\n" + all.substr(all.size() - tailBytes) : all;
 }
 
 std::filesystem::path makeRunDir(const std::filesystem::path& parent) {
-    std::string pattern = (parent / "balloon-xenstored-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-        throw systemError("creating a run dir for xenstored under " + parent.string() +
-                          " (set TMPDIR to a writable directory)");
-    }
-    std::filesystem::path dir = pattern;
+    std::filesystem::path dir = makePrivateDir(parent, "balloon-xenstored-");
     if ((dir / "socket").string().size() > kMaxSocketPath) {
         std::filesystem::remove(dir);
         throw std::runtime_error("xenstored socket path under " + parent.string() +
                                  " is longer than a Unix socket allows; set TMPDIR shorter");
     }
     return dir;
-}
-
-// waitpid in steps of kReapStep until the child is reaped or the timeout passes.
-bool reapedWithin(pid_t pid, std::chrono::milliseconds timeout) {
-    constexpr auto kReapStep = std::chrono::milliseconds(10);
-    const auto deadline = Clock::now() + timeout;
-    int status = 0;
-    while (::waitpid(pid, &status, WNOHANG) == 0) {
-        if (Clock::now() >= deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(kReapStep);
-    }
-    return true;
 }
 
 }  // namespace
@@ -98,8 +81,20 @@ XenstoredProcess::XenstoredProcess(XenstoredOptions options) : options_(std::mov
             "BALLOON_XENSTORED_INTERPOSER",
             built ? BALLOON_XENSTORED_INTERPOSER : BALLOON_XENSTORED_INTERPOSER_INSTALLED);
     }
+    if (!std::filesystem::exists(options_.interposer)) {
+        throw std::runtime_error(
+            "the hypervisor interposer xenstored needs, " + options_.interposer.string() +
+            ", does not exist: build it (meson compile -C <builddir> "
+            "sandbox/balloon_xenstored_interposer), install the balloond package, or point "
+            "BALLOON_XENSTORED_INTERPOSER at a built copy");
+    }
+    if (!std::filesystem::exists(options_.xenstored)) {
+        throw std::runtime_error("xenstored (" + options_.xenstored.string() +
+                                 ") does not exist: install xen-utils-4.17 "
+                                 "(scripts/install-deps test), or set BALLOON_XENSTORED");
+    }
     if (options_.parentDir.empty()) {
-        options_.parentDir = fromEnvOr("TMPDIR", "/tmp");
+        options_.parentDir = temporaryParent();
     }
     runDir_ = makeRunDir(options_.parentDir);
     try {
@@ -118,70 +113,24 @@ XenstoredProcess::~XenstoredProcess() {
 }
 
 void XenstoredProcess::start() {
-    const std::string log = (runDir_ / "xenstored.log").string();
-    const std::string trace = (runDir_ / "trace").string();
-    std::vector<std::string> args{options_.xenstored.string(), "--no-fork", "--trace-file", trace};
-    args.insert(args.end(), options_.extraArgs.begin(), options_.extraArgs.end());
-
+    SpawnSpec spec;
+    spec.argv = {options_.xenstored.string(), "--no-fork", "--trace-file",
+                 (runDir_ / "trace").string()};
+    spec.argv.insert(spec.argv.end(), options_.extraArgs.begin(), options_.extraArgs.end());
     // The caller's environment, minus anything that would point xenstored elsewhere.
-    std::vector<std::string> env;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        const std::string_view var{*entry};
-        if (!var.starts_with("LD_PRELOAD=") && !var.starts_with("XENSTORED_") &&
-            !var.starts_with("BALLOON_XENSTORED_PARENT=")) {
-            env.emplace_back(var);
-        }
-    }
-    env.push_back("LD_PRELOAD=" + options_.interposer.string());
-    env.push_back("XENSTORED_RUNDIR=" + runDir_.string());
-    env.push_back("BALLOON_XENSTORED_PARENT=" + std::to_string(::getpid()));
-
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (std::string& arg : args) {
-        argv.push_back(arg.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    envp.reserve(env.size() + 1);
-    for (std::string& var : env) {
-        envp.push_back(var.data());
-    }
-    envp.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    // The test may block or ignore signals; xenstored must start with defaults.
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none;
-    sigset_t all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t child = -1;
-    const int rc = ::posix_spawn(&child, argv[0], &actions, &attr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-        throw std::system_error(rc, std::generic_category(),
-                                "starting " + options_.xenstored.string() +
-                                    " (is xen-utils-4.17 installed? see deps/debian-packages.txt)");
-    }
-    pid_ = child;
-    // glibc 2.36 declares pidfd_open without C linkage for C++; the syscall is the same.
-    pidFd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-    // Without pidfd_open (valgrind 3.19 does not implement it) waitForExit polls waitpid.
-    if (!pidFd_.valid() && errno != ENOSYS) {
-        const auto error = systemError("pidfd_open for xenstored");
-        stop();
-        throw error;
+    spec.dropEnv = {"LD_PRELOAD=", "XENSTORED_", "BALLOON_XENSTORED_PARENT="};
+    spec.setEnv = {{"LD_PRELOAD", options_.interposer.string()},
+                   {"XENSTORED_RUNDIR", runDir_.string()},
+                   {"BALLOON_XENSTORED_PARENT", std::to_string(::getpid())}};
+    spec.out = Output::appendTo(runDir_ / "xenstored.log");
+    spec.errToOut = true;
+    spec.ownProcessGroup = true;
+    try {
+        process_.emplace(std::move(spec));
+    } catch (const std::system_error& e) {
+        throw std::system_error(e.code(), "starting " + options_.xenstored.string() +
+                                              " (is xen-utils-4.17 installed? see "
+                                              "deps/debian-packages.txt)");
     }
     waitUntilReady();
 }
@@ -193,7 +142,7 @@ void XenstoredProcess::waitUntilReady() {
             return;
         }
         // Waiting on the pidfd doubles as the pause between probes and notices an early death.
-        if (waitForExit(kProbeInterval) || Clock::now() >= deadline) {
+        if (process_->waitFor(kProbeInterval) || Clock::now() >= deadline) {
             const bool died = !running();
             stop();
             throw std::runtime_error(
@@ -205,39 +154,19 @@ void XenstoredProcess::waitUntilReady() {
     }
 }
 
-// Reaps the child if it exits within the timeout; true when it is gone.
-bool XenstoredProcess::waitForExit(std::chrono::milliseconds timeout) {
-    if (!running()) {
-        return true;
-    }
-    int status = 0;
-    if (pidFd_.valid()) {
-        pollfd pfd{pidFd_.get(), POLLIN, 0};
-        if (::poll(&pfd, 1, static_cast<int>(timeout.count())) != 1) {
-            return false;
-        }
-        ::waitpid(pid_, &status, 0);
-    } else if (!reapedWithin(pid_, timeout)) {
-        return false;
-    }
-    pid_ = -1;
-    pidFd_.reset();
-    return true;
+bool XenstoredProcess::running() const {
+    return process_ && !process_->exitStatus();
+}
+
+pid_t XenstoredProcess::pid() const {
+    return running() ? process_->pid() : -1;
 }
 
 void XenstoredProcess::stop() {
-    if (!running()) {
-        return;
+    if (process_) {
+        process_->stop(SIGTERM, kTermGrace);
+        process_.reset();
     }
-    ::kill(pid_, SIGTERM);
-    if (waitForExit(kTermGrace)) {
-        return;
-    }
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    pidFd_.reset();
 }
 
 void XenstoredProcess::restart() {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -11,8 +12,8 @@
 
 #include <sys/types.h>
 
+#include "child_process.h"
 #include "domid.h"
-#include "owned_fd.h"
 
 namespace balloon::sandbox {
 
@@ -43,8 +44,8 @@ public:
 
     [[nodiscard]] const std::filesystem::path& runDir() const { return runDir_; }
     [[nodiscard]] std::filesystem::path socketPath() const { return runDir_ / "socket"; }
-    [[nodiscard]] pid_t pid() const { return pid_; }
-    [[nodiscard]] bool running() const { return pid_ > 0; }
+    [[nodiscard]] pid_t pid() const;
+    [[nodiscard]] bool running() const;
 
     // What a client process needs to reach this xenstored (XENSTORED_PATH=<socket>).
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> clientEnvironment() const;
@@ -70,12 +71,11 @@ public:
 private:
     void start();
     void waitUntilReady();
-    bool waitForExit(std::chrono::milliseconds timeout);
 
     XenstoredOptions options_;
     std::filesystem::path runDir_;
-    pid_t pid_ = -1;
-    OwnedFd pidFd_;
+    // mutable: asking whether it still runs reaps it when it has exited.
+    mutable std::optional<ChildProcess> process_;
 };
 
 }  // namespace balloon::sandbox

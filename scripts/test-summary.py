@@ -2,12 +2,24 @@
 """Count individual test cases over one or more meson build dirs and print one closing line:
 "N passed, N failed, N skipped". gtest programs count their cases (from the XML meson asks them
 to write); any other test counts as one case. A program that failed without a failing case in its
-XML (a crash, a timeout) counts as one failure more. Exit 1 when anything failed or was skipped:
-a skipped suite is not green."""
+XML (a crash, a timeout) counts as one failure more. Every failed case is named with the first
+lines of its failure message, so the tail of a long log (CI shows only that) says why. Exit 1
+when anything failed or was skipped: a skipped suite is not green."""
 import json
 import os
 import sys
 import xml.etree.ElementTree as ET
+
+MESSAGE_LINES = 12
+
+
+def report(builddir, test, case, problem):
+    text = (problem.get("message") or problem.text or "").strip().splitlines()
+    print(f"test-summary: FAILED {test}: {case.get('classname')}.{case.get('name')} ({builddir})")
+    for line in text[:MESSAGE_LINES]:
+        print(f"    {line}")
+    if len(text) > MESSAGE_LINES:
+        print(f"    ... {len(text) - MESSAGE_LINES} more line(s) in the test's XML")
 
 
 def count(builddir):
@@ -25,8 +37,12 @@ def count(builddir):
         cases_failed = 0
         if os.path.exists(xml):
             for case in ET.parse(xml).getroot().iter("testcase"):
-                if case.find("failure") is not None or case.find("error") is not None:
+                problem = case.find("failure")
+                if problem is None:
+                    problem = case.find("error")
+                if problem is not None:
                     cases_failed += 1
+                    report(builddir, entry["name"], case, problem)
                 elif case.find("skipped") is not None or case.get("result") == "skipped":
                     skipped += 1
                 else:

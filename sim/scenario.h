@@ -5,13 +5,13 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sim_clock.h"
 #include "sim_guest.h"
+#include "toml_reader.h"
 #include "workload.h"
 
 namespace balloon::sim {
@@ -53,10 +53,7 @@ struct Scenario {
 
 // A scenario file that does not parse or does not make sense. what() is "file:line:col: what is
 // wrong; what to write instead".
-class ScenarioError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+using ScenarioError = TomlError;
 
 // `sourceName` is used in error positions (a file path, or e.g. "<test>").
 Scenario parseScenario(std::string_view text, const std::string& sourceName);
@@ -64,8 +61,5 @@ Scenario loadScenario(const std::filesystem::path& path);
 
 // The spec of a declared domain, or nullptr.
 const GuestSpec* findDomain(const Scenario& scenario, std::string_view name);
-
-// "100ms", "30s", "5m", "1h" (one unsigned integer and one unit). Throws std::invalid_argument.
-Duration parseDuration(std::string_view text);
 
 }  // namespace balloon::sim

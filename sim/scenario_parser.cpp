@@ -3,6 +3,7 @@
 #include <cctype>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "scenario.h"
@@ -13,35 +14,77 @@ namespace balloon::sim {
 
 namespace {
 
-using detail::TableReader;
-using detail::where;
+constexpr EnumNames<WorkloadKind, 5> kWorkloadNames{{
+    {"idle", WorkloadKind::Idle},
+    {"steady", WorkloadKind::Steady},
+    {"burst", WorkloadKind::Burst},
+    {"growth", WorkloadKind::Growth},
+    {"leak", WorkloadKind::Leak},
+}};
+constexpr EnumNames<DriverKind, 6> kDriverNames{{
+    {"linux", DriverKind::Linux},
+    {"netbsd", DriverKind::NetBsd},
+    {"slow", DriverKind::Slow},
+    {"stuck", DriverKind::Stuck},
+    {"liar", DriverKind::Liar},
+    {"none", DriverKind::None},
+}};
+constexpr EnumNames<Agent, 4> kAgentNames{{
+    {"balloond", Agent::Balloond},
+    {"qubes", Agent::Qubes},
+    {"xenserver", Agent::XenServer},
+    {"none", Agent::None},
+}};
+constexpr EnumNames<EventAction, 4> kActionNames{{
+    {"create", EventAction::Create},
+    {"destroy", EventAction::Destroy},
+    {"mem-set", EventAction::MemSet},
+    {"workload", EventAction::Workload},
+}};
 
-WorkloadSpec readWorkload(const toml::table& table, const std::string& src) {
-    TableReader r(table, src, "a workload");
+// A problem of a whole table (not of one key), at the table's position.
+[[noreturn]] void failTable(const TomlReader& r, const std::string& problem) {
+    throw ScenarioError(r.tablePosition(), problem);
+}
+
+// `key` must be there: "<context> needs 'key'" at the table otherwise.
+void require(const TomlReader& r, std::string_view key, std::string_view example) {
+    if (!r.has(key)) {
+        failTable(r, r.context() + " needs '" + std::string(key) + "' (e.g. " +
+                         std::string(example) + ")");
+    }
+}
+
+WorkloadSpec readWorkload(TomlReader& r) {
     WorkloadSpec w;
-    w.kind = r.choice<WorkloadKind>("kind", WorkloadKind::Steady,
-                                    {{"idle", WorkloadKind::Idle},
-                                     {"steady", WorkloadKind::Steady},
-                                     {"burst", WorkloadKind::Burst},
-                                     {"growth", WorkloadKind::Growth},
-                                     {"leak", WorkloadKind::Leak}});
+    r.readChoice("kind", w.kind, kWorkloadNames, "workload");
     if (w.kind == WorkloadKind::Idle) {
         w.base = mib(128);
         w.noise = 0.01;
     }
-    w.base = r.size("base", w.base);
-    w.amplitude = r.size("amplitude", w.amplitude);
-    w.period = r.duration("period", w.period);
-    w.length = r.duration("length", w.length);
-    w.rateMiBps = r.number("rate", w.rateMiBps, 0, 1e6);
-    w.noise = r.number("noise", w.noise, 0, 1);
+    r.readSize("base", w.base);
+    r.readSize("amplitude", w.amplitude);
+    r.readDuration("period", w.period, ZeroDuration::Allowed);
+    r.readDuration("length", w.length, ZeroDuration::Allowed);
+    r.readNumber("rate", w.rateMiBps, 0, 1e6);
+    r.readNumber("noise", w.noise, 0, 1);
     if (w.kind == WorkloadKind::Burst && (w.period.count() <= 0 || w.length > w.period)) {
-        r.fail("a burst needs 0 < length <= period (got length " +
-               std::to_string(w.length.count()) + " ms, period " +
-               std::to_string(w.period.count()) + " ms)");
+        failTable(r, "a burst needs 0 < length <= period (got length " +
+                         std::to_string(w.length.count()) + " ms, period " +
+                         std::to_string(w.period.count()) + " ms)");
     }
     r.finish();
     return w;
+}
+
+// The workload table under `key` of `r`, when there is one.
+std::optional<WorkloadSpec> readWorkloadIn(TomlReader& r, std::string_view key) {
+    const toml::table* table = r.table(key);
+    if (table == nullptr) {
+        return std::nullopt;
+    }
+    TomlReader w = r.nested(*table, r.context() + " " + std::string(key));
+    return readWorkload(w);
 }
 
 bool validName(std::string_view name) {
@@ -50,161 +93,141 @@ bool validName(std::string_view name) {
     });
 }
 
-void readDomains(TableReader& top, const toml::node& node, Scenario& out) {
-    const auto* array = node.as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
-        top.fail(node, "'domain' must be an array of tables: write [[domain]]");
+GuestSpec readDomain(TomlReader& r, std::int64_t& count) {
+    GuestSpec g;
+    require(r, "name", "name = \"web\"");
+    r.readString("name", g.name);
+    if (!validName(g.name)) {
+        throw ScenarioError(r.positionOf("name"), "domain name \"" + g.name.substr(0, 80) +
+                                                      "\" must be 1-64 letters, digits, '-', "
+                                                      "'_' or '.'");
     }
-    for (const auto& element : *array) {
-        TableReader r(*element.as_table(), top.source(), "a [[domain]]");
-        GuestSpec g;
-        const toml::node& nameNode = r.require("name");
-        g.name = r.text(nameNode, "name");
-        if (!validName(g.name)) {
-            r.fail(nameNode,
-                   "domain name \"" + g.name + "\" must be 1-64 letters, digits, '-', '_' or '.'");
-        }
-        const auto count = r.integer("count", 1, 1, 4000);
-        g.type = r.choice<DomainType>(
-            "type", DomainType::Pv,
-            {{"pv", DomainType::Pv}, {"pvh", DomainType::Pvh}, {"hvm", DomainType::Hvm}});
-        g.memory = r.size("memory", g.memory);
-        g.maxmem = r.size("maxmem", g.memory);
-        g.videoram = r.size("videoram", g.type == DomainType::Hvm ? mib(8) : KiB{0});
-        g.firmware = r.size("firmware", g.type == DomainType::Pv ? KiB{0} : kDefaultFirmware);
-        g.driver.kind = r.choice<DriverKind>("driver", DriverKind::Linux,
-                                             {{"linux", DriverKind::Linux},
-                                              {"netbsd", DriverKind::NetBsd},
-                                              {"slow", DriverKind::Slow},
-                                              {"stuck", DriverKind::Stuck},
-                                              {"liar", DriverKind::Liar},
-                                              {"none", DriverKind::None}});
-        g.driver.rateMiBps = r.number("rate", 0, 0, 1e6);
-        g.driver.maxRetries = static_cast<int>(r.integer("retries", 4, 0, 1000));
-        g.driver.maxDelay = r.duration("max_delay", g.driver.maxDelay);
-        const bool noDriver = g.driver.kind == DriverKind::None;
-        const toml::node* agentNode = r.get("agent");
-        g.agent = r.choice<Agent>("agent", noDriver ? Agent::None : Agent::Balloond,
-                                  {{"balloond", Agent::Balloond},
-                                   {"qubes", Agent::Qubes},
-                                   {"xenserver", Agent::XenServer},
-                                   {"none", Agent::None}});
-        if (noDriver && g.agent != Agent::None) {
-            r.fail(*agentNode,
-                   "driver \"none\" reports nothing: drop 'agent' or set it to "
-                   "\"none\"");
-        }
-        g.kernelReserve = r.size("kernel_reserve", g.kernelReserve);
-        g.swap = r.size("swap", g.swap);
-        g.cacheShare = r.number("cache_share", g.cacheShare, 0, 1);
-        g.autostart = r.flag("autostart", true);
-        if (const toml::table* w = r.table("workload")) {
-            g.workload = readWorkload(*w, top.source());
-        }
-        if (g.memory.count() == 0 || g.maxmem < g.memory) {
-            r.fail("domain \"" + g.name + "\": need 0 < memory <= maxmem (memory " +
-                   formatSize(g.memory) + ", maxmem " + formatSize(g.maxmem) + ")");
-        }
-        if (g.type != DomainType::Hvm && g.videoram.count() != 0) {
-            r.fail("domain \"" + g.name + "\": videoram applies to hvm domains only");
-        }
-        if (g.memory <= g.videoram + g.firmware + g.kernelReserve) {
-            r.fail("domain \"" + g.name + "\": memory " + formatSize(g.memory) +
-                   " leaves nothing for the kernel after videoram, firmware and kernel_reserve");
-        }
-        r.finish();
-        for (std::int64_t i = 1; i <= count; ++i) {
+    r.readInteger("count", count, 1, 4000);
+    r.readChoice("type", g.type, kDomainTypeNames, "domain type");
+    r.readSize("memory", g.memory);
+    g.maxmem = g.memory;
+    r.readSize("maxmem", g.maxmem);
+    g.videoram = g.type == DomainType::Hvm ? mib(8) : KiB{0};
+    r.readSize("videoram", g.videoram);
+    g.firmware = g.type == DomainType::Pv ? KiB{0} : kDefaultFirmware;
+    r.readSize("firmware", g.firmware);
+    r.readChoice("driver", g.driver.kind, kDriverNames, "driver");
+    r.readNumber("rate", g.driver.rateMiBps, 0, 1e6);
+    r.readInteger("retries", g.driver.maxRetries, 0, 1000);
+    r.readDuration("max_delay", g.driver.maxDelay, ZeroDuration::Allowed);
+    const bool noDriver = g.driver.kind == DriverKind::None;
+    g.agent = noDriver ? Agent::None : Agent::Balloond;
+    if (r.readChoice("agent", g.agent, kAgentNames, "agent") && noDriver &&
+        g.agent != Agent::None) {
+        throw ScenarioError(r.positionOf("agent"),
+                            "driver \"none\" reports nothing: drop 'agent' or set it to \"none\"");
+    }
+    r.readSize("kernel_reserve", g.kernelReserve);
+    r.readSize("swap", g.swap);
+    r.readNumber("cache_share", g.cacheShare, 0, 1);
+    r.readBool("autostart", g.autostart);
+    if (auto workload = readWorkloadIn(r, "workload")) {
+        g.workload = *workload;
+    }
+    if (g.memory.count() == 0 || g.maxmem < g.memory) {
+        failTable(r, "domain \"" + g.name + "\": need 0 < memory <= maxmem (memory " +
+                         formatSize(g.memory) + ", maxmem " + formatSize(g.maxmem) + ")");
+    }
+    if (g.type != DomainType::Hvm && g.videoram.count() != 0) {
+        failTable(r, "domain \"" + g.name + "\": videoram applies to hvm domains only");
+    }
+    if (g.memory <= g.videoram + g.firmware + g.kernelReserve) {
+        failTable(r, "domain \"" + g.name + "\": memory " + formatSize(g.memory) +
+                         " leaves nothing for the kernel after videoram, firmware and "
+                         "kernel_reserve");
+    }
+    r.finish();
+    return g;
+}
+
+void readDomains(const TomlReader& top, const std::vector<const toml::table*>& tables,
+                 Scenario& out) {
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+        TomlReader r = top.nested(*tables[i], "[[domain]] #" + std::to_string(i + 1));
+        std::int64_t count = 1;
+        const GuestSpec g = readDomain(r, count);
+        for (std::int64_t n = 1; n <= count; ++n) {
             GuestSpec copy = g;
             if (count > 1) {
-                copy.name = g.name + "-" + std::to_string(i);
+                copy.name = g.name + "-" + std::to_string(n);
             }
             if (findDomain(out, copy.name) != nullptr) {
-                r.fail(nameNode, "domain name \"" + copy.name + "\" is used twice");
+                throw ScenarioError(r.positionOf("name"),
+                                    "domain name \"" + copy.name + "\" is used twice");
             }
             out.domains.push_back(std::move(copy));
         }
     }
 }
 
-void readEvents(TableReader& top, const toml::node& node, Scenario& out) {
-    const auto* array = node.as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
-        top.fail(node, "'event' must be an array of tables: write [[event]]");
+ScenarioEvent readEvent(TomlReader& r, const Scenario& scenario) {
+    ScenarioEvent e;
+    require(r, "at", "at = \"30s\"");
+    r.readDuration("at", e.at, ZeroDuration::Allowed);
+    r.readChoice("action", e.action, kActionNames, "action");
+    require(r, "domain", "domain = \"web\"");
+    r.readString("domain", e.domain);
+    if (findDomain(scenario, e.domain) == nullptr) {
+        throw ScenarioError(
+            r.positionOf("domain"),
+            "event names domain \"" + e.domain.substr(0, 80) + "\", which no [[domain]] declares");
     }
-    for (const auto& element : *array) {
-        TableReader r(*element.as_table(), top.source(), "an [[event]]");
-        ScenarioEvent e;
-        e.at = r.duration("at", Duration{0});
-        if (r.get("at") == nullptr) {
-            r.fail("an [[event]] needs 'at' (e.g. at = \"30s\")");
-        }
-        e.action = r.choice<EventAction>("action", EventAction::Create,
-                                         {{"create", EventAction::Create},
-                                          {"destroy", EventAction::Destroy},
-                                          {"mem-set", EventAction::MemSet},
-                                          {"workload", EventAction::Workload}});
-        const toml::node& domainNode = r.require("domain");
-        e.domain = r.text(domainNode, "domain");
-        if (findDomain(out, e.domain) == nullptr) {
-            r.fail(domainNode,
-                   "event names domain \"" + e.domain + "\", which no [[domain]] declares");
-        }
-        if (e.action == EventAction::MemSet) {
-            r.require("size");
-            e.size = r.size("size", KiB{0});
-        }
-        if (e.action == EventAction::Create) {
-            e.wait = r.duration("wait", Duration{0});
-        }
-        if (e.action == EventAction::Workload) {
-            r.require("workload");
-            e.workload = readWorkload(*r.table("workload"), top.source());
-        }
-        r.finish();
-        out.events.push_back(std::move(e));
+    if (e.action == EventAction::MemSet) {
+        require(r, "size", "size = \"768M\"");
+        r.readSize("size", e.size);
     }
-    std::stable_sort(out.events.begin(), out.events.end(),
-                     [](const ScenarioEvent& a, const ScenarioEvent& b) { return a.at < b.at; });
+    if (e.action == EventAction::Create) {
+        r.readDuration("wait", e.wait, ZeroDuration::Allowed);
+    }
+    if (e.action == EventAction::Workload) {
+        require(r, "workload", "workload = { kind = \"steady\" }");
+        e.workload = *readWorkloadIn(r, "workload");
+    }
+    r.finish();
+    return e;
+}
+
+void readHost(TomlReader& r, Scenario& s) {
+    r.readSize("memory", s.hostMemory);
+    r.readSize("dom0", s.dom0Memory);
+    s.dom0Maxmem = s.dom0Memory;
+    r.readSize("dom0_max", s.dom0Maxmem);
+    r.readInteger("seed", s.seed, 0, std::numeric_limits<std::int64_t>::max());
+    r.readDuration("duration", s.duration);
+    r.readDuration("step", s.step);
+    r.readDuration("report_interval", s.reportInterval, ZeroDuration::Allowed);
+    r.readDuration("trace_interval", s.traceInterval, ZeroDuration::Allowed);
+    if (s.hostMemory <= s.dom0Memory || s.dom0Maxmem < s.dom0Memory) {
+        failTable(r, "[host] needs dom0 <= dom0_max and dom0 < memory");
+    }
+    r.finish();
 }
 
 }  // namespace
 
 Scenario parseScenario(std::string_view text, const std::string& sourceName) {
-    toml::table root;
-    try {
-        root = toml::parse(text, sourceName);
-    } catch (const toml::parse_error& e) {
-        throw ScenarioError(where(sourceName, e.source()) + std::string(e.description()));
-    }
-    TableReader top(root, sourceName, "the scenario");
+    const toml::table root = parseToml(text, sourceName);
+    TomlReader top(root, sourceName, UnknownKeys::Refuse);
     Scenario s;
-    s.name = top.text("name", "");
-    s.description = top.text("description", "");
+    top.readString("name", s.name);
+    top.readString("description", s.description);
     if (const toml::table* host = top.table("host")) {
-        TableReader r(*host, sourceName, "[host]");
-        s.hostMemory = r.size("memory", s.hostMemory);
-        s.dom0Memory = r.size("dom0", s.dom0Memory);
-        s.dom0Maxmem = r.size("dom0_max", s.dom0Memory);
-        s.seed = static_cast<std::uint64_t>(
-            r.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
-        s.duration = r.duration("duration", s.duration);
-        s.step = r.duration("step", s.step);
-        s.reportInterval = r.duration("report_interval", s.reportInterval);
-        s.traceInterval = r.duration("trace_interval", s.traceInterval);
-        if (s.step.count() <= 0) {
-            r.fail("[host] step must be above 0 ms");
-        }
-        if (s.hostMemory <= s.dom0Memory || s.dom0Maxmem < s.dom0Memory) {
-            r.fail("[host] needs dom0 <= dom0_max and dom0 < memory");
-        }
-        r.finish();
+        TomlReader r = top.nested(*host, "[host]");
+        readHost(r, s);
     }
-    if (const toml::node* domains = top.get("domain")) {
-        readDomains(top, *domains, s);
+    readDomains(top, top.tables("domain"), s);
+    const std::vector<const toml::table*> events = top.tables("event");
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        TomlReader r = top.nested(*events[i], "[[event]] #" + std::to_string(i + 1));
+        s.events.push_back(readEvent(r, s));
     }
-    if (const toml::node* events = top.get("event")) {
-        readEvents(top, *events, s);
-    }
+    std::stable_sort(s.events.begin(), s.events.end(),
+                     [](const ScenarioEvent& a, const ScenarioEvent& b) { return a.at < b.at; });
     top.finish();
     return s;
 }
@@ -212,9 +235,9 @@ Scenario parseScenario(std::string_view text, const std::string& sourceName) {
 Scenario loadScenario(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw ScenarioError(path.string() +
-                            ": cannot open the scenario file; check the path (the "
-                            "shipped ones are in sim/scenarios/)");
+        throw ScenarioError(SourcePosition{path.string(), 0, 0},
+                            "cannot open the scenario file; check the path (the shipped ones "
+                            "are in sim/scenarios/)");
     }
     std::ostringstream text;
     text << in.rdbuf();
@@ -228,34 +251,6 @@ const GuestSpec* findDomain(const Scenario& scenario, std::string_view name) {
         }
     }
     return nullptr;
-}
-
-Duration parseDuration(std::string_view text) {
-    std::size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
-        ++digits;
-    }
-    const std::string_view unit = text.substr(digits);
-    if (digits == 0 || digits > 12) {
-        throw std::invalid_argument("\"" + std::string(text) +
-                                    "\" is not a duration; write a whole number and a unit: "
-                                    "\"100ms\", \"30s\", \"5m\", \"1h\"");
-    }
-    const std::int64_t n = std::stoll(std::string(text.substr(0, digits)));
-    if (unit == "ms") {
-        return Duration{n};
-    }
-    if (unit == "s") {
-        return Duration{n * 1000};
-    }
-    if (unit == "m") {
-        return Duration{n * 60'000};
-    }
-    if (unit == "h") {
-        return Duration{n * 3'600'000};
-    }
-    throw std::invalid_argument("\"" + std::string(text) + "\" has unit \"" + std::string(unit) +
-                                "\"; use ms, s, m or h");
 }
 
 }  // namespace balloon::sim

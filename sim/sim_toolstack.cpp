@@ -62,22 +62,6 @@ void SimToolstack::writeDom0(KiB target, KiB staticMax) {
     });
 }
 
-namespace {
-
-const char* typeName(DomainType type) {
-    switch (type) {
-        case DomainType::Pv:
-            return "pv";
-        case DomainType::Pvh:
-            return "pvh";
-        case DomainType::Hvm:
-            return "hvm";
-    }
-    return "pv";
-}
-
-}  // namespace
-
 void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
     const std::string dom = home(domid);
     const std::string vm = "/vm/" + uuidFor(domid, spec.name);
@@ -98,7 +82,7 @@ void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
         t.write(dom + "/domid", std::to_string(domid));
         t.write(dom + "/vm", vm);
         // libxl's own record of the domain's type (dom0-only): how PVH is told from HVM.
-        t.write("/libxl/" + std::to_string(domid) + "/type", typeName(spec.type));
+        t.write("/libxl/" + std::to_string(domid) + "/type", nameOf(kDomainTypeNames, spec.type));
         t.mkdir(dom + "/memory");
         t.setPermissions(dom + "/memory", readOnly);
         t.write(dom + "/memory/static-max", decimal(spec.maxmem));

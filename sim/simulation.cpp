@@ -148,10 +148,6 @@ void Simulation::destroy(std::string_view name) {
 }
 
 Actuation Simulation::actuate(Running& r, const Actuation& act) {
-    if (toolstack_) {
-        // The same order and keys as `xl mem-set`, through the real xenstored.
-        return act;
-    }
     host_.setMaxMem(r.domid, act.maxmem);
     if (act.podTarget) {
         host_.setPodTarget(r.domid, *act.podTarget);

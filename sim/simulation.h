@@ -80,6 +80,7 @@ private:
     void applyEvents();
     void retryPendingCreates();
     void apply(const ScenarioEvent& event);
+    // Headless: what xl would make Xen do, applied to the simulated host and kept as the target.
     Actuation actuate(Running& r, const Actuation& act);
     void note(std::string line);
     [[nodiscard]] std::uint64_t guestSeed(std::string_view name) const;

@@ -86,9 +86,6 @@ void XenStoreClient::connect() {
     if (libraryFd < 0) {
         throw XenStoreError(errno, "xenstore watch pipe", "");
     }
-    if (handle_) {
-        ::epoll_ctl(pollFd_.get(), EPOLL_CTL_DEL, xs_fileno(handle_.get()), nullptr);
-    }
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = libraryFd;
@@ -169,7 +166,6 @@ void XenStoreClient::watch(std::string_view path, std::string_view token) {
     if (!xs_watch(handle_.get(), node.c_str(), tag.c_str())) {
         throw XenStoreError(errno, "xenstore watch", path);
     }
-    watches_.push_back({node, tag});
     drainRegistrationEvent(node, tag);
 }
 
@@ -182,7 +178,6 @@ void XenStoreClient::unwatch(std::string_view path, std::string_view token) {
     if (!xs_unwatch(handle_.get(), node.c_str(), tag.c_str()) && errno != ENOENT) {
         throw XenStoreError(errno, "xenstore unwatch", path);
     }
-    std::erase_if(watches_, [&](const Watch& w) { return w.path == node && w.token == tag; });
     // XS_UNWATCH_FILTER cleans libxenstore's queue; ours needs the same.
     std::erase_if(pending_, [&](const WatchEvent& e) {
         return e.token == tag && xs_path_is_subpath(node.c_str(), e.path.c_str());
@@ -259,20 +254,6 @@ std::string XenStoreClient::domainPath(DomId domid) {
                             "");
     }
     return path.get();
-}
-
-void XenStoreClient::reconnect() {
-    connect();
-    for (const Watch& w : watches_) {
-        if (!xs_watch(handle_.get(), w.path.c_str(), w.token.c_str())) {
-            throw XenStoreError(errno, "xenstore watch (re-registering after reconnect)", w.path);
-        }
-        drainRegistrationEvent(w.path, w.token);
-        pending_.push_back({w.path, w.token});
-    }
-    if (!pending_.empty()) {
-        signalPending();
-    }
 }
 
 void XenStoreClient::introduceDomain(DomId domid, std::uint64_t mfn,

@@ -45,16 +45,10 @@ public:
 
     void watch(std::string_view path, std::string_view token) override;
     void unwatch(std::string_view path, std::string_view token) override;
-    // Stays the same fd across reconnect(), so an event loop registers it once.
     [[nodiscard]] int watchFd() const override { return pollFd_.get(); }
     std::vector<WatchEvent> takeWatchEvents() override;
 
     std::string domainPath(DomId domid) override;
-
-    // Opens a new connection (after xenstored restarted) and registers every watch again. Changes
-    // made while disconnected are unknown, so one event per watch (its registration event) is
-    // queued for takeWatchEvents(): owners re-read what they watch, as after any change.
-    void reconnect();
 
     // Privileged: tells xenstored that domid exists with its ring (granted page) and event
     // channel port, which fires @introduceDomain. mfn is ignored by current xenstored.
@@ -67,11 +61,6 @@ public:
     [[nodiscard]] const std::string& socketPath() const { return socketPath_; }
 
 private:
-    struct Watch {
-        std::string path;
-        std::string token;
-    };
-
     XenStoreClient();
     void connect();
     void drainRegistrationEvent(const std::string& path, const std::string& token);
@@ -80,7 +69,6 @@ private:
 
     std::unique_ptr<xs_handle, detail::HandleCloser> handle_;
     std::string socketPath_;
-    std::vector<Watch> watches_;
     // Events already taken out of libxenstore (while draining a registration event) but not yet
     // handed to the caller. pendingFd_ (an eventfd) is readable while this is non-empty.
     std::deque<WatchEvent> pending_;

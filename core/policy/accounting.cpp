@@ -27,11 +27,13 @@ KiB ceilingOf(const DomainSnapshot& dom) {
 }
 
 // The floor: the configured min (or the default) raised to the guest's own min, never above the
-// ceiling (a floor the domain cannot have is no floor).
+// ceiling (a floor the domain cannot have is no floor). The guest's min is balloon(4)'s: it
+// refuses a shrink below it, it does not ask for a grow. So it holds the target where it is and
+// claims no memory the guest was not given, and the target is never below the floor it shows.
 KiB floorOf(const DomainSnapshot& dom, const PolicyConfig& config, KiB ceiling) {
     KiB floor = dom.min.value_or(config.defaultMin);
     if (dom.guestMin) {
-        floor = max(floor, *dom.guestMin);
+        floor = max(floor, min(*dom.guestMin, dom.target));
     }
     return min(floor, ceiling);
 }

@@ -221,7 +221,7 @@ DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& con
     const double claimed = report.psiSomeAvg10.value_or(0) * (1.0 / kPsiFull);
     est.contradicted =
         counted && !paging && claimed >= kPressureThreshold && availableBelow(kNothingLeftDivisor);
-    // Pressure as the comparison (and the issue) counts it: paging, or MemAvailable under a
+    // Pressure as the policy comparison (compare/) counts it: paging, or MemAvailable under a
     // tenth of MemTotal, where Linux starts reclaiming the working set.
     est.underPressure =
         (est.pressure >= kPressureThreshold || availableBelow(kThrashDivisor)) && !est.contradicted;

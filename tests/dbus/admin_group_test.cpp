@@ -1,4 +1,4 @@
-// [dbus] admin-group (issue 6 part 3): the group read from balloond.toml text and checked as
+// [dbus] admin-group: the group read from balloond.toml text and checked as
 // balloond's start-up checks it, then callers on a real dbus-daemon, as uid 65534 through
 // setpriv with chosen groups: in the group (primary or supplementary) they may change things,
 // outside it they are refused with the group named. Runs as root, like authorization_test.
@@ -54,8 +54,8 @@ protected:
         argv.emplace_back("--");
         argv.emplace_back(balloonctlPath());
         argv.insert(argv.end(), args.begin(), args.end());
-        RunOptions options;
-        options.env["BALLOONCTL_BUS_ADDRESS"] = address();
+        SpawnSpec options;
+        options.setEnv = {{"BALLOONCTL_BUS_ADDRESS", address()}};
         return run(argv, options);
     }
 };

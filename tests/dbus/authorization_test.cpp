@@ -74,8 +74,8 @@ std::string sampleArgument(const std::string& type) {
     return "string:";
 }
 
-RunOptions asNobody() {
-    RunOptions options;
+SpawnSpec asNobody() {
+    SpawnSpec options;
     options.unprivileged = true;
     return options;
 }

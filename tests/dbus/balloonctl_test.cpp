@@ -27,7 +27,10 @@ protected:
 TEST_F(Balloonctl, ListShowsEveryDomainInMiBLikeXl) {
     const RunResult r = ctl({"list"});
     ASSERT_EQ(r.exitCode, 0) << r.both();
-    EXPECT_THAT(r.out, ContainsRegex("^Name +ID +Target +Actual +Min +Max +State"));
+    EXPECT_THAT(
+        r.out,
+        ContainsRegex(
+            "^Name +ID +Target\\(MiB\\) +Actual\\(MiB\\) +Min\\(MiB\\) +Max\\(MiB\\) +State"));
     for (const char* name : {"Domain-0", "web", "db", "frozen", "secret"}) {
         EXPECT_THAT(r.out, HasSubstr(name)) << r.out;
     }
@@ -88,10 +91,15 @@ TEST_F(Balloonctl, SetAboveStaticMaxIsRefusedAndNothingIsWritten) {
     EXPECT_EQ(xsRead(web, "memory/target"), "1048576");
 }
 
-TEST_F(Balloonctl, ABadSizeIsRefusedWithWhatToWrite) {
-    const RunResult r = ctl({"set", "web", "12X"});
-    EXPECT_EQ(r.exitCode, 3) << r.both();
-    EXPECT_THAT(r.err, HasSubstr("12X"));
+TEST_F(Balloonctl, ABadSizeIsAUsageErrorSayingWhatToWrite) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"set", "web", "12X"}, {"max", "web", "+1G"}, {"reserve", "lots"}}) {
+        const RunResult r = ctl(args);
+        EXPECT_EQ(r.exitCode, 1) << r.both();
+        EXPECT_THAT(r.err, HasSubstr("bad size")) << args[0];
+        EXPECT_THAT(r.err, HasSubstr("balloonctl " + args[0] + " --help"));
+    }
+    EXPECT_EQ(xsRead(domid("web"), "memory/target"), "1048576");
 }
 
 TEST_F(Balloonctl, AnUnknownDomainIsRefusedNamingIt) {
@@ -174,7 +182,7 @@ TEST_F(Balloonctl, AReservationIsHeldTransferredAndReleased) {
     const DomId web = domid("web");
     ASSERT_EQ(ctl({"transfer", *id, std::to_string(web)}).exitCode, 0);
     // Once the domain has it, the holder's work is done: it leaves, the reservation stays.
-    EXPECT_EQ(holder->stop(SIGINT), 0);
+    EXPECT_EQ(holder->stop(SIGINT, std::chrono::seconds(10)), 0);
     EXPECT_THAT(reservations(), ContainsRegex(*id + " +2G +" + std::to_string(web) + " "));
     ASSERT_EQ(ctl({"release", *id}).exitCode, 0);
     EXPECT_THAT(reservations(), Not(HasSubstr(*id + " ")));
@@ -188,7 +196,7 @@ TEST_F(Balloonctl, AReservationEndsWhenItsHolderLeaves) {
     const auto id = holder->readLine(std::chrono::seconds(15));
     ASSERT_TRUE(id);
     ASSERT_THAT(reservations(), HasSubstr(*id + " "));
-    holder->stop(SIGKILL);  // no goodbye: the bus tells balloond
+    holder->stop(SIGKILL, std::chrono::seconds(0));  // no goodbye: the bus tells balloond
     EXPECT_TRUE(eventually([&] { return reservations().find(*id + " ") == std::string::npos; }));
 }
 
@@ -212,7 +220,7 @@ TEST_F(Balloonctl, WatchRedrawsWhenATargetChanges) {
         }
     }
     EXPECT_TRUE(redrawn) << "watch never showed db's new target";
-    EXPECT_EQ(watcher->stop(SIGINT), 0);
+    EXPECT_EQ(watcher->stop(SIGINT, std::chrono::seconds(10)), 0);
 }
 
 TEST_F(Balloonctl, BashCompletionOffersDomainsFromTheDaemon) {
@@ -223,8 +231,8 @@ TEST_F(Balloonctl, BashCompletionOffersDomainsFromTheDaemon) {
         ":$PATH\n"
         "COMP_WORDS=(balloonctl set ''); COMP_CWORD=2; _balloonctl; echo \"${COMPREPLY[*]}\"\n"
         "COMP_WORDS=(balloonctl policy d); COMP_CWORD=2; _balloonctl; echo \"${COMPREPLY[*]}\"\n";
-    RunOptions options;
-    options.env["BALLOONCTL_BUS_ADDRESS"] = address();
+    SpawnSpec options;
+    options.setEnv = {{"BALLOONCTL_BUS_ADDRESS", address()}};
     const RunResult r = run({"bash", "-c", script}, options);
     ASSERT_EQ(r.exitCode, 0) << r.both();
     EXPECT_THAT(r.out, ContainsRegex("^Domain-0 web db frozen secret\ndemand\n$")) << r.out;
@@ -238,8 +246,9 @@ TEST_F(Balloonctl, UsageErrorsExitWithOne) {
 }
 
 TEST_F(Balloonctl, AnUnreachableDaemonExitsWithTwo) {
-    RunOptions options;
-    options.env["BALLOONCTL_BUS_ADDRESS"] = "unix:path=" + (bus().dir() / "nobody-here").string();
+    SpawnSpec options;
+    options.setEnv = {
+        {"BALLOONCTL_BUS_ADDRESS", "unix:path=" + (bus().dir() / "nobody-here").string()}};
     const RunResult r = run({balloonctlPath(), "list"}, options);
     EXPECT_EQ(r.exitCode, 2) << r.both();
     EXPECT_THAT(r.err, HasSubstr("not reachable"));

@@ -25,6 +25,7 @@ name = "frozen"
 memory = "1G"
 maxmem = "1G"
 driver = "stuck"
+agent = "none"
 workload = { kind = "idle" }
 
 [[domain]]
@@ -61,7 +62,9 @@ std::string BalloondOnBus::completionPath() {
 
 void BalloondOnBus::SetUp() {
     RealXenstore::SetUp();
-    bus_ = std::make_unique<PrivateBus>(BALLOON_DBUS_POLICY);
+    sandbox::PrivateBusOptions busOptions;
+    busOptions.reachableByAll = true;  // the authorization tests call as uid 65534
+    bus_ = std::make_unique<PrivateBus>(busOptions);
     balloond_ = std::make_unique<BalloondThread>(
         BalloondSetup{kScenario, config(), bus_->address(), adminGroup(), {}});
     signals_ = std::make_unique<SignalWatcher>(bus_->address());
@@ -74,40 +77,49 @@ void BalloondOnBus::TearDown() {
     RealXenstore::TearDown();
 }
 
-RunResult BalloondOnBus::ctl(const std::vector<std::string>& args, RunOptions options) {
-    std::vector<std::string> argv{BALLOONCTL_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    options.env["BALLOONCTL_BUS_ADDRESS"] = address();
-    return run(argv, options);
+RunResult run(std::vector<std::string> argv, SpawnSpec options, std::chrono::milliseconds timeout) {
+    options.argv = std::move(argv);
+    return sandbox::runToCompletion(std::move(options), timeout);
 }
 
-RunResult BalloondOnBus::busctl(const std::vector<std::string>& args, RunOptions options) {
+RunResult BalloondOnBus::ctl(const std::vector<std::string>& args, SpawnSpec options,
+                             std::chrono::milliseconds timeout) {
+    std::vector<std::string> argv{BALLOONCTL_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    options.setEnv.emplace_back("BALLOONCTL_BUS_ADDRESS", address());
+    return run(argv, std::move(options), timeout);
+}
+
+RunResult BalloondOnBus::busctl(const std::vector<std::string>& args, SpawnSpec options) {
     std::vector<std::string> argv{"busctl", "--address=" + address()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, options);
+    return run(argv, std::move(options));
 }
 
 RunResult BalloondOnBus::callManager(const std::string& method,
                                      const std::vector<std::string>& signatureAndArgs,
-                                     RunOptions options) {
+                                     SpawnSpec options) {
     std::vector<std::string> args{"call", "org.balloond.Balloon1", "/org/balloond/Balloon1",
                                   "org.balloond.Balloon1.Manager", method};
     args.insert(args.end(), signatureAndArgs.begin(), signatureAndArgs.end());
     return busctl(args, std::move(options));
 }
 
-RunResult BalloondOnBus::dbusSend(const std::vector<std::string>& args, RunOptions options) {
+RunResult BalloondOnBus::dbusSend(const std::vector<std::string>& args, SpawnSpec options) {
     std::vector<std::string> argv{"dbus-send", "--bus=" + address(), "--print-reply"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, options);
+    return run(argv, std::move(options));
 }
 
-std::unique_ptr<Spawned> BalloondOnBus::spawnCtl(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{BALLOONCTL_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions options;
-    options.env["BALLOONCTL_BUS_ADDRESS"] = address();
-    return std::make_unique<Spawned>(argv, options);
+std::unique_ptr<ChildProcess> BalloondOnBus::spawnCtl(const std::vector<std::string>& args) {
+    SpawnSpec spec;
+    spec.argv = {BALLOONCTL_PATH};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.setEnv = {{"BALLOONCTL_BUS_ADDRESS", address()}};
+    spec.out = sandbox::Output::pipe();
+    // Its notes are short; the test's own stderr shows them next to the failure.
+    spec.err = sandbox::Output::inherit();
+    return std::make_unique<ChildProcess>(std::move(spec));
 }
 
 DomId BalloondOnBus::domid(const std::string& name) {

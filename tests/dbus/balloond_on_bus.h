@@ -11,12 +11,24 @@
 #include <vector>
 
 #include "balloond_thread.h"
+#include "child_process.h"
 #include "private_bus.h"
-#include "process_runner.h"
 #include "real_xenstore_fixture.h"
 #include "signal_watcher.h"
 
 namespace balloon::dbustest {
+
+using sandbox::ChildProcess;
+using sandbox::PrivateBus;
+using sandbox::RunResult;
+using sandbox::SpawnSpec;
+
+// How long a client run to completion may take before it is killed and reported as such.
+constexpr std::chrono::milliseconds kClientTimeout{30'000};
+
+// Runs argv (with `options`' environment and uid) to completion.
+RunResult run(std::vector<std::string> argv, SpawnSpec options = {},
+              std::chrono::milliseconds timeout = kClientTimeout);
 
 class BalloondOnBus : public harness::RealXenstore {
 protected:
@@ -37,15 +49,15 @@ protected:
     // cli/balloonctl.bash-completion in the source tree.
     static std::string completionPath();
 
-    RunResult ctl(const std::vector<std::string>& args, RunOptions options = {});
-    RunResult busctl(const std::vector<std::string>& args, RunOptions options = {});
+    RunResult ctl(const std::vector<std::string>& args, SpawnSpec options = {},
+                  std::chrono::milliseconds timeout = kClientTimeout);
+    RunResult busctl(const std::vector<std::string>& args, SpawnSpec options = {});
     // busctl call org.balloond.Balloon1 /org/balloond/Balloon1 <Manager> METHOD SIGNATURE ARGS
     RunResult callManager(const std::string& method,
-                          const std::vector<std::string>& signatureAndArgs,
-                          RunOptions options = {});
-    RunResult dbusSend(const std::vector<std::string>& args, RunOptions options = {});
-    // balloonctl in a long-running mode (reserve, watch).
-    std::unique_ptr<Spawned> spawnCtl(const std::vector<std::string>& args);
+                          const std::vector<std::string>& signatureAndArgs, SpawnSpec options = {});
+    RunResult dbusSend(const std::vector<std::string>& args, SpawnSpec options = {});
+    // balloonctl in a long-running mode (reserve, watch), its stdout piped.
+    std::unique_ptr<ChildProcess> spawnCtl(const std::vector<std::string>& args);
 
     DomId domid(const std::string& name);
     std::optional<std::string> xsRead(DomId domid, const std::string& key);

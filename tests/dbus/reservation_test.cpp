@@ -40,9 +40,7 @@ TEST_F(Reservations, ReserveShrinksOthersAndAnswersOnceTheMemoryIsFree) {
 
 TEST_F(Reservations, WhatTheOthersCannotFreeIsRefusedAtOnce) {
     ASSERT_EQ(ctl({"policy", "demand"}).exitCode, 0);
-    RunOptions options;
-    options.timeout = std::chrono::seconds(20);
-    const RunResult r = ctl({"reserve", "7G", "--timeout=60s"}, options);
+    const RunResult r = ctl({"reserve", "7G", "--timeout=60s"}, {}, std::chrono::seconds(20));
     EXPECT_EQ(r.exitCode, 3) << r.both();
     EXPECT_THAT(r.err, HasSubstr("cannot free 7G"));
     EXPECT_THAT(r.err, HasSubstr("frozen"));  // the guest that does not give memory back
@@ -51,9 +49,7 @@ TEST_F(Reservations, WhatTheOthersCannotFreeIsRefusedAtOnce) {
 
 TEST_F(Reservations, AnExpiryEndsAReservationAndItsHolder) {
     // The holder returns by itself once balloond has dropped the expired reservation.
-    RunOptions options;
-    options.timeout = std::chrono::seconds(20);
-    const RunResult r = ctl({"reserve", "64M", "--expiry=1s"}, options);
+    const RunResult r = ctl({"reserve", "64M", "--expiry=1s"}, {}, std::chrono::seconds(20));
     ASSERT_EQ(r.exitCode, 0) << r.both();
     ASSERT_THAT(r.out, ContainsRegex("^r[0-9]+\n$"));
     EXPECT_THAT(r.err, HasSubstr("released or expired"));

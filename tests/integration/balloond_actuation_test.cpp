@@ -1,4 +1,9 @@
-// balloond writes targets with xl's rules, two-phase, and never when nothing changes.
+// balloond writes targets with xl's rules, two-phase, and never when nothing changes; Xen's maxmem
+// and the target move together or not at all, even when an admin's xl mem-set races the write.
+#include <functional>
+#include <utility>
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "balloond_fixture.h"
@@ -145,6 +150,141 @@ TEST_F(BalloondTwoPhase, ShrinksFirstAndNeverBreachesTheSlush) {
     EXPECT_TRUE(sawDeferredGrow) << "the grow never had to wait for the shrink";
     EXPECT_LT(target("idle"), mib(1024));
     EXPECT_GT(target("hungry"), mib(1200));
+}
+
+// The simulated hypervisor with an admin's `xl mem-set` run at balloond's maxmem call for one
+// domain: after balloond planned (it read the target) and before its transaction writes the
+// target. The race made deterministic; the admin's side talks to the simulated host directly.
+class AdminRacesTheWrite final : public xen::HypervisorPort {
+public:
+    enum class Order {
+        AdminFirst,     // the admin's mem-set lands just before balloond's maxmem call
+        BalloondFirst,  // just after it
+    };
+
+    explicit AdminRacesTheWrite(sim::SimulatedHost& host) : host_(host) {}
+
+    void arm(DomId domid, Order order, std::function<void()> admin) {
+        domid_ = domid;
+        order_ = order;
+        admin_ = std::move(admin);
+    }
+    [[nodiscard]] bool raced() const { return !admin_; }
+
+    xen::HostInfo hostInfo() override { return host_.hostInfo(); }
+    std::vector<xen::DomainInfo> domains() override { return host_.domains(); }
+    std::optional<xen::DomainInfo> domain(DomId domid) override { return host_.domain(domid); }
+    void setPodTarget(DomId domid, KiB target) override { host_.setPodTarget(domid, target); }
+    void setMaxMem(DomId domid, KiB maxmem) override {
+        const bool now = admin_ && domid == domid_;
+        if (now && order_ == Order::AdminFirst) {
+            std::exchange(admin_, nullptr)();
+        }
+        host_.setMaxMem(domid, maxmem);
+        if (now && admin_) {
+            std::exchange(admin_, nullptr)();
+        }
+    }
+
+private:
+    sim::SimulatedHost& host_;
+    DomId domid_ = 0;
+    Order order_ = Order::AdminFirst;
+    std::function<void()> admin_;
+};
+
+// A roomy host (kScenario): balloond grows "pv" from 1G toward its 2G max, 512M at a time.
+class BalloondMaxmemRace : public BalloondOnSimulatedHost {
+protected:
+    [[nodiscard]] virtual const char* scenario() const { return kScenario; }
+    void SetUp() override {
+        BalloondOnSimulatedHost::SetUp();
+        start(scenario());
+        racing_ = std::make_unique<AdminRacesTheWrite>(sim().host());
+        balloond().useHypervisor(*racing_);
+    }
+    void TearDown() override {
+        BalloondOnSimulatedHost::TearDown();
+        racing_.reset();
+    }
+
+    // Steps until balloond's next write for the domain has raced `xl mem-set <name> <size>`;
+    // returns that round.
+    daemon::RoundSummary race(const std::string& name, KiB size, AdminRacesTheWrite::Order order) {
+        racing_->arm(domid(name), order,
+                     [this, name, size] { sim::xlMemSet(xs(), sim().host(), domid(name), size); });
+        for (int i = 0; i < 100; ++i) {
+            auto summary = step(std::chrono::milliseconds(100));
+            if (racing_->raced()) {
+                return summary;
+            }
+        }
+        ADD_FAILURE() << "balloond never wrote a target for " << name;
+        return {};
+    }
+    KiB maxmem(const std::string& name) {
+        return toKiB(sim().host().domain(domid(name))->maxPages);
+    }
+    KiB allocation(const std::string& name) { return toKiB(*sim().host().allocation(domid(name))); }
+
+    std::unique_ptr<AdminRacesTheWrite> racing_;
+};
+
+using Order = AdminRacesTheWrite::Order;
+using ::testing::Contains;
+
+TEST_F(BalloondMaxmemRace, AnAdminsLargerTargetIsNotCappedByTheWriteItRaced) {
+    const auto round = race("pv", mib(1900), Order::AdminFirst);
+    EXPECT_THAT(round.applied.raced, Contains(domid("pv")));
+    EXPECT_EQ(target("pv"), mib(1900));
+    EXPECT_EQ(maxmem("pv"), mib(1900) + kMaxmemSlack);
+    run(milliseconds(100), 30);
+    EXPECT_TRUE(record("pv").pinned);
+    EXPECT_EQ(target("pv"), mib(1900));
+    EXPECT_GE(allocation("pv"), mib(1900)) << "the guest could not take the admin's target";
+}
+
+TEST_F(BalloondMaxmemRace, AnAdminsSmallerTargetKeepsItsOwnMaxmem) {
+    race("pv", mib(600), Order::AdminFirst);
+    EXPECT_EQ(target("pv"), mib(600));
+    EXPECT_EQ(maxmem("pv"), mib(600) + kMaxmemSlack);
+}
+
+TEST_F(BalloondMaxmemRace, AnAdminsMaxmemLandingLastStandsToo) {
+    const auto round = race("pv", mib(700), Order::BalloondFirst);
+    EXPECT_THAT(round.applied.raced, Contains(domid("pv")));
+    EXPECT_EQ(target("pv"), mib(700));
+    EXPECT_EQ(maxmem("pv"), mib(700) + kMaxmemSlack);
+}
+
+TEST_F(BalloondMaxmemRace, AnHvmDomainsPodTargetFollowsTheTargetThatStands) {
+    race("win", mib(1800), Order::AdminFirst);  // 1800M with videoram: target 1792M
+    EXPECT_EQ(target("win"), mib(1792));
+    EXPECT_EQ(maxmem("win"), mib(1800) + kMaxmemSlack);
+    ASSERT_TRUE(sim().host().podTarget(domid("win")));
+    EXPECT_EQ(toKiB(*sim().host().podTarget(domid("win"))), mib(1792) + kMaxmemSlack);
+}
+
+// A tight host (kTightHost): balloond's first write shrinks "idle" from 2G.
+class BalloondMaxmemOnATightHost : public BalloondMaxmemRace {
+protected:
+    [[nodiscard]] const char* scenario() const override { return kTightHost; }
+};
+
+TEST_F(BalloondMaxmemOnATightHost, ALostXenstoreLeavesXenRoomForEitherTarget) {
+    // xenstored goes away between balloond's maxmem call and its transaction: whether the shrink
+    // was written is unknown, so maxmem must not cap the target that was there before it.
+    racing_->arm(domid("idle"), Order::BalloondFirst, [this] { xenstored().stop(); });
+    bool lost = false;
+    for (int i = 0; i < 100 && !lost; ++i) {
+        try {
+            step(milliseconds(100));
+        } catch (const xen::XenStoreError&) {
+            lost = true;
+        }
+    }
+    ASSERT_TRUE(lost) << "balloond never shrank idle";
+    EXPECT_EQ(maxmem("idle"), gib(2) + kMaxmemSlack);
 }
 
 }  // namespace

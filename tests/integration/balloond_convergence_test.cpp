@@ -55,6 +55,16 @@ TEST_F(BalloondConvergence, AFastGuestConvergesAndBalances) {
     EXPECT_EQ(record("fast").convergence.state(), Convergence::Balanced);
 }
 
+TEST_F(BalloondConvergence, ANewTargetFarFromTheAllocationIsConvergingAtOnce) {
+    ASSERT_EQ(record("fast").convergence.state(), Convergence::Balanced);
+    // What `balloonctl set` then `balloonctl list` see: no sample has run since the write.
+    balancer().setTarget(domid("fast"), mib(600), now());
+    EXPECT_EQ(record("fast").convergence.state(), Convergence::Converging);
+    // A target within the tolerance of the allocation is reached already.
+    balancer().setTarget(domid("slow"), mib(1024) - mib(2), now());
+    EXPECT_EQ(record("slow").convergence.state(), Convergence::Balanced);
+}
+
 TEST_F(BalloondConvergence, ASlowGuestIsSlowNotStuck) {
     balancer().setTarget(domid("slow"), mib(600), now());
     run(milliseconds(1000), 3);

@@ -1,55 +1,46 @@
-// balloond's Balancer on the simulated host and the real xenstored, driven with the
-// simulation's virtual clock. The simulation and the daemon each have their own connection, as
-// the sandbox and production have; a barrier node makes sure every watch event the simulation
-// caused has reached the daemon before a round runs.
+// gtest fixture: balloond's Balancer on the simulated host and the real xenstored, driven with
+// the simulation's virtual clock (simulated_balloond.h), on a private xenstored per test.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "balancer.h"
-#include "guest_ring_client.h"
 #include "real_xenstore_fixture.h"
-#include "simulation.h"
+#include "simulated_balloond.h"
 
 namespace balloon::testing {
 
 class BalloondOnSimulatedHost : public harness::RealXenstore {
 protected:
+    void TearDown() override;
+
     // Builds the simulation from a scenario text and starts a Balancer with `config`.
     void start(const std::string& scenario, Config config = {});
     // Another Balancer on a fresh connection: what a restarted balloond sees.
-    void restartDaemon();
+    void restartDaemon() { balloond_->restartDaemon(); }
 
     // Delivers every watch event caused so far to the balancer; true when it asked for a round.
-    bool deliverEvents();
+    bool deliverEvents() { return balloond_->deliverEvents(); }
     // The simulation moves on by dt, then the daemon gets its events and runs a round.
-    daemon::RoundSummary step(sim::Duration dt);
+    daemon::RoundSummary step(sim::Duration dt) { return balloond_->step(dt); }
     // `steps` steps of dt each; returns how many of them wrote a target.
-    int run(sim::Duration dt, int steps);
+    int run(sim::Duration dt, int steps) { return balloond_->run(dt, steps); }
 
-    [[nodiscard]] TimePoint now() const { return TimePoint{} + sim_->now(); }
-    [[nodiscard]] DomId domid(const std::string& name) const { return *sim_->domid(name); }
-    [[nodiscard]] KiB target(const std::string& name);
-    daemon::DomainRecord& record(const std::string& name);
+    [[nodiscard]] TimePoint now() const { return balloond_->now(); }
+    [[nodiscard]] DomId domid(const std::string& name) const { return balloond_->domid(name); }
+    [[nodiscard]] KiB target(const std::string& name) { return balloond_->target(name); }
+    daemon::DomainRecord& record(const std::string& name) { return balloond_->record(name); }
 
     // The domain's own unprivileged connection over its ring, as its kernel has.
-    harness::GuestRingClient& guest(const std::string& name) { return *rings_.at(domid(name)); }
-    sim::Simulation& sim() { return *sim_; }
-    daemon::Balancer& balancer() { return *balancer_; }
-    xen::XenStoreClient& daemonXs() { return *daemonXs_; }
-    Config& config() { return config_; }
+    harness::GuestRingClient& guest(const std::string& name) { return balloond_->guest(name); }
+    sim::Simulation& sim() { return balloond_->sim(); }
+    daemon::Balancer& balancer() { return balloond_->balancer(); }
+    xen::XenStoreClient& daemonXs() { return balloond_->daemonXs(); }
+    Config& config() { return balloond_->config(); }
+    SimulatedBalloond& balloond() { return *balloond_; }
 
 private:
-    std::unique_ptr<xen::XenStoreClient> simXs_;
-    std::unique_ptr<xen::XenStoreClient> daemonXs_;
-    std::map<DomId, std::unique_ptr<harness::GuestRingClient>> rings_;
-    std::unique_ptr<sim::Simulation> sim_;
-    std::unique_ptr<daemon::Balancer> balancer_;
-    Config config_;
-    std::uint64_t barrier_ = 0;
+    std::unique_ptr<SimulatedBalloond> balloond_;
 };
 
 }  // namespace balloon::testing

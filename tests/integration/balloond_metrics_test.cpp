@@ -1,4 +1,4 @@
-// The Prometheus textfile (issue 7 part 4), end to end: the balloond binary, in sandbox mode (its
+// The Prometheus textfile, end to end: the balloond binary, in sandbox mode (its
 // real Daemon on a private real xenstored and the simulated host), configured with [metrics]
 // textfile-dir. The file must appear, be replaced whole on every write, and pass promtool's
 // `check metrics`, a parser and linter nobody here wrote.
@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -15,12 +16,12 @@
 #include <thread>
 #include <vector>
 
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "child_process.h"
 
 namespace {
 
@@ -91,13 +92,7 @@ protected:
     }
 
     void TearDown() override {
-        if (pid_ > 0 && running()) {
-            kill(pid_, SIGTERM);
-            if (!eventually([&] { return !running(); }, 10s)) {
-                kill(pid_, SIGKILL);
-                waitpid(pid_, nullptr, 0);
-            }
-        }
+        balloond_.reset();  // SIGKILLed and reaped if a test left it running
         std::error_code ignored;
         fs::remove_all(dir_, ignored);
     }
@@ -108,32 +103,15 @@ protected:
             << "[intervals]\nsample = \"200ms\"\nstuck-after = \"1s\"\n"
             << "uncooperative-after = \"3s\"\n[metrics]\ntextfile-dir = \"" << textfileDir.string()
             << "\"\ninterval = \"1s\"\n";
-        const std::vector<std::string> args{
-            BALLOOND_BINARY, "--sandbox", (dir_ / "scenario.toml").string(),
-            "--no-bus",      "--config",  (dir_ / "balloond.toml").string()};
-        pid_ = fork();
-        ASSERT_GE(pid_, 0);
-        if (pid_ == 0) {
-            const int out = open((dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            const int err = open((dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            dup2(out, STDOUT_FILENO);
-            dup2(err, STDERR_FILENO);
-            std::vector<char*> argv;
-            for (const auto& a : args) {
-                argv.push_back(const_cast<char*>(a.c_str()));  // NOLINT: execv's signature
-            }
-            argv.push_back(nullptr);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
+        balloon::sandbox::SpawnSpec spec;
+        spec.argv = {BALLOOND_BINARY, "--sandbox", (dir_ / "scenario.toml").string(),
+                     "--no-bus",      "--config",  (dir_ / "balloond.toml").string()};
+        spec.out = balloon::sandbox::Output::truncateTo(dir_ / "stdout");
+        spec.err = balloon::sandbox::Output::truncateTo(dir_ / "stderr");
+        balloond_ = std::make_unique<balloon::sandbox::ChildProcess>(std::move(spec));
     }
 
-    bool running() {
-        if (!exited_ && waitpid(pid_, nullptr, WNOHANG) != 0) {
-            exited_ = true;
-        }
-        return !exited_;
-    }
+    bool running() { return balloond_ && balloond_->running(); }
     [[nodiscard]] std::string log() const { return readFile(dir_ / "stderr"); }
     [[nodiscard]] fs::path promFile() const { return textfileDir_ / "balloond.prom"; }
 
@@ -146,8 +124,7 @@ protected:
 
     fs::path dir_;
     fs::path textfileDir_;
-    pid_t pid_ = -1;
-    bool exited_ = false;
+    std::unique_ptr<balloon::sandbox::ChildProcess> balloond_;
 };
 
 TEST_F(BalloondMetrics, TheFileAppearsWithHostAndDomainFiguresAndPassesPromtool) {

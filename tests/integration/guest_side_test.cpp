@@ -16,10 +16,12 @@
 #include "cli.h"
 #include "controls.h"
 #include "domain_tree.h"
+#include "exit_status.h"
 #include "guest_daemon.h"
 #include "guest_fixture.h"
 #include "guest_ring_client.h"
 #include "linux_balloon.h"
+#include "log_capture.h"
 #include "real_xenstore_fixture.h"
 #include "stats_codec.h"
 
@@ -54,13 +56,14 @@ protected:
     testing::FixtureTree tree_;
     LinuxBalloon backend_{tree_.root()};
     SettingsStore settings_{tree_.root()};
-    std::vector<std::string> log_;
-    LogSink sink_ = [this](Severity, std::string_view m) { log_.emplace_back(m); };
+    // What the guest side logged, one message per record.
+    std::vector<std::string> log() const { return capture_.messages(); }
+    harness::LogCapture capture_;
 };
 
 TEST_F(GuestSide, PublishesAReportThatDom0Decodes) {
     ReportPublisher publisher(xs(), home_);
-    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    GuestDaemon daemon(publisher, backend_, settings_, options());
     daemon.start();
     daemon.step(Clock::now(), 1764200000);
 
@@ -75,17 +78,17 @@ TEST_F(GuestSide, PublishesAReportThatDom0Decodes) {
     EXPECT_EQ(report.report->scrubsPages, true);
     EXPECT_EQ(xs().read(home_ + "/data/meminfo_total"), "1024000");
     EXPECT_EQ(xs().read(home_ + "/data/meminfo_free"), "600000");
-    EXPECT_TRUE(log_.empty());
+    EXPECT_TRUE(log().empty());
 }
 
 TEST_F(GuestSide, ARestartedGuestSideContinuesTheSequence) {
     ReportPublisher publisher(xs(), home_);
     {
-        GuestDaemon first(publisher, backend_, settings_, sink_, options());
+        GuestDaemon first(publisher, backend_, settings_, options());
         first.start();
         first.step(Clock::now(), 1);
     }
-    GuestDaemon second(publisher, backend_, settings_, sink_, options());
+    GuestDaemon second(publisher, backend_, settings_, options());
     second.start();
     second.step(Clock::now(), 2);
     const DecodeResult report = publishedReport();
@@ -95,7 +98,7 @@ TEST_F(GuestSide, ARestartedGuestSideContinuesTheSequence) {
 
 TEST_F(GuestSide, PublishesTheAdminsMinAndRequestAtTheNextWake) {
     ReportPublisher publisher(xs(), home_);
-    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    GuestDaemon daemon(publisher, backend_, settings_, options());
     daemon.start();
     const auto t0 = Clock::now();
     daemon.step(t0, 1);
@@ -114,20 +117,20 @@ TEST_F(GuestSide, PublishesTheAdminsMinAndRequestAtTheNextWake) {
 TEST_F(GuestSide, ADamagedStateFileIsReportedButDoesNotStopTheReports) {
     tree_.write("/var/lib/balloon-guest/state", "min=lots\n");
     ReportPublisher publisher(xs(), home_);
-    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    GuestDaemon daemon(publisher, backend_, settings_, options());
     daemon.start();
     daemon.step(Clock::now(), 1);
     EXPECT_TRUE(publishedReport()) << publishedReport().error;
-    EXPECT_THAT(log_, ::testing::Contains(HasSubstr("/var/lib/balloon-guest/state")));
+    EXPECT_THAT(log(), ::testing::Contains(HasSubstr("/var/lib/balloon-guest/state")));
 }
 
 TEST_F(GuestSide, WarnsAtStartWhenTheKernelDoesNotScrubPages) {
     tree_.write("/sys/devices/system/xen_memory/xen_memory0/scrub_pages", "0\n");
     ReportPublisher publisher(xs(), home_);
-    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    GuestDaemon daemon(publisher, backend_, settings_, options());
     daemon.start();
-    ASSERT_EQ(log_.size(), 1u);
-    EXPECT_THAT(log_[0], HasSubstr("does not scrub pages"));
+    ASSERT_EQ(log().size(), 1u);
+    EXPECT_THAT(log()[0], HasSubstr("does not scrub pages"));
     daemon.step(Clock::now(), 1);
     EXPECT_EQ(publishedReport().report->scrubsPages, false);
 }
@@ -136,7 +139,7 @@ TEST_F(GuestSide, TheRunningDaemonKeepsTheFloorWhenDom0TargetsBelowMin) {
     settings_.save(GuestSettings{mib(512), std::nullopt});
     auto client = connectAnother();
     ReportPublisher publisher(*client, home_);
-    GuestDaemon daemon(publisher, backend_, settings_, sink_, options());
+    GuestDaemon daemon(publisher, backend_, settings_, options());
     daemon.start();
     std::atomic<bool> stop{false};
     std::thread loop([&] { daemon.run(stop); });
@@ -153,7 +156,7 @@ TEST_F(GuestSide, TheRunningDaemonKeepsTheFloorWhenDom0TargetsBelowMin) {
     xs().write(home_ + "/memory/target", "307201");  // wakes the loop to see stop
     loop.join();
     EXPECT_EQ(tree_.read("/sys/devices/system/xen_memory/xen_memory0/target_kb"), "524288\n");
-    EXPECT_THAT(log_, ::testing::Contains(HasSubstr("raised the kernel's target to 524288 KiB")));
+    EXPECT_THAT(log(), ::testing::Contains(HasSubstr("raised the kernel's target to 524288 KiB")));
     EXPECT_TRUE(publishedReport()) << publishedReport().error;
 }
 
@@ -198,29 +201,34 @@ protected:
 
 TEST_F(GuestBinary, StatusReadsLikeSysctlWithMaxFromXenstore) {
     std::string out;
-    ASSERT_EQ(run("status", out), kExitOk) << out;
+    ASSERT_EQ(run("status", out), cmdline::kExitOk) << out;
     EXPECT_THAT(out, HasSubstr("balloon.current = 1024000\n"));
     EXPECT_THAT(out, HasSubstr("balloon.min = 45056\n"));
     EXPECT_THAT(out, HasSubstr("balloon.max = 2097152\n"));
     EXPECT_THAT(out, HasSubstr("balloon.target = 1024000\n"));
 }
 
-TEST_F(GuestBinary, RefusesATargetAboveMaxWithEpermAndExitCode1) {
+TEST_F(GuestBinary, RefusesATargetAboveMaxWithEpermAndExitStatus3) {
     std::string out;
-    EXPECT_EQ(run("set target 2097153", out), kExitRefused);
+    EXPECT_EQ(run("set target 2097153", out), cmdline::kExitRefused);
     EXPECT_THAT(out, HasSubstr("above max 2097152 KiB (Operation not permitted)"));
     out.clear();
-    EXPECT_EQ(run("set min 1000", out), kExitRefused);
+    EXPECT_EQ(run("set min 1000", out), cmdline::kExitRefused);
     EXPECT_THAT(out, HasSubstr("below the guest's safeguard"));
     out.clear();
-    EXPECT_EQ(run("set target 2097152", out), kExitOk) << out;
+    EXPECT_EQ(run("set target 2097152", out), cmdline::kExitOk) << out;
     EXPECT_EQ(tree_.read("/var/lib/balloon-guest/state"), "target=2097152\n");
 }
 
-TEST_F(GuestBinary, UsageErrorsExitWith2) {
+TEST_F(GuestBinary, UsageErrorsExitWith1SayingWhatIsWrong) {
     std::string out;
-    EXPECT_EQ(run("set target lots", out), kExitUsage);
-    EXPECT_THAT(out, HasSubstr("usage: balloon-guest"));
+    EXPECT_EQ(run("set target lots", out), cmdline::kExitUsage);
+    EXPECT_THAT(out, HasSubstr("\"lots\" is not a number of KiB"));
+    EXPECT_THAT(out, HasSubstr("(see balloon-guest set --help)"));
+    out.clear();
+    EXPECT_EQ(run("set max 1024", out), cmdline::kExitUsage);
+    EXPECT_THAT(out, HasSubstr("neither min nor target"));
+    EXPECT_EQ(tree_.read("/var/lib/balloon-guest/state"), "");
 }
 
 }  // namespace

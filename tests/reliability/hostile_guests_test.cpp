@@ -16,11 +16,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../dbus/private_bus.h"  // the dbus suite's bus (sandbox/ has one of the same name)
 #include "balloond_thread.h"
 #include "guest_ring_client.h"
 #include "host_invariants.h"
 #include "log.h"
+#include "private_bus.h"
 #include "reaction_probe.h"
 #include "real_xenstore_fixture.h"
 #include "stats_codec.h"
@@ -121,7 +121,7 @@ protected:
         RealXenstore::SetUp();
         log::initLogging(log::Severity::Info, log::LogStyle::Plain, log_);
         introducerXs_ = connectAnother();
-        bus_ = std::make_unique<dbustest::PrivateBus>(BALLOON_DBUS_POLICY);
+        bus_ = std::make_unique<sandbox::PrivateBus>();
         dbustest::BalloondSetup setup{kScenario, hostileConfig(), bus_->address(), "", {}};
         setup.introducer = [this](DomId domid) {
             auto ring =
@@ -181,7 +181,7 @@ protected:
     std::shared_ptr<std::ostringstream> log_ = std::make_shared<std::ostringstream>();
     std::unique_ptr<xen::XenStoreClient> introducerXs_;
     std::map<DomId, std::unique_ptr<harness::GuestRingClient>> rings_;
-    std::unique_ptr<dbustest::PrivateBus> bus_;
+    std::unique_ptr<sandbox::PrivateBus> bus_;
     std::unique_ptr<dbustest::BalloondThread> balloond_;
     std::map<std::string, DomId> domids_;
 };

@@ -2,6 +2,7 @@
 // rebalances and started again each time, xenstored restarted under it, and a domid reused while
 // it was down. After each: the host's invariants hold and persisted state is intact.
 #include <array>
+#include <csignal>
 #include <iostream>
 #include <random>
 
@@ -59,7 +60,7 @@ TEST_F(Faults, AHundredKillsAtRandomPointsLoseNoInvariantAndNoReservation) {
         // level before, and the next swing must still differ from it.
         static constexpr std::array<std::uint64_t, 4> kLevels{600, 200, 650, 250};
         sim().changeWorkload(guest, steady(mib(kLevels[static_cast<std::size_t>(turn) % 4])));
-        DaemonProcess& balloond = startBalloond();
+        ChildProcess& balloond = startBalloond();
         if (kill % 10 == 9) {
             // Some kills land during start-up, before or inside the first round.
             server().pumpFor(std::chrono::milliseconds(extra(random) / 5));
@@ -74,7 +75,7 @@ TEST_F(Faults, AHundredKillsAtRandomPointsLoseNoInvariantAndNoReservation) {
             server().pumpFor(std::chrono::milliseconds(extra(random)));
         }
         ASSERT_FALSE(balloond.exitStatus()) << "balloond exited by itself before kill " << kill;
-        balloond.kill();
+        balloond.stop(SIGKILL, std::chrono::milliseconds(0));
         ASSERT_THAT(invariantViolations(reader(), sim(), {mib(128), mib(256)}), IsEmpty())
             << "after kill " << kill;
         ASSERT_EQ(reader().read(entry), persisted) << "the reservation changed at kill " << kill;
@@ -100,7 +101,7 @@ TEST_F(Faults, AHundredKillsAtRandomPointsLoseNoInvariantAndNoReservation) {
 }
 
 TEST_F(Faults, AXenstoredRestartMakesBalloondExitForSystemdAndARestartRecovers) {
-    DaemonProcess& first = startBalloond();
+    ChildProcess& first = startBalloond();
     const auto before = targets();
     sim().changeWorkload("a", steady(mib(1200)));
     ASSERT_TRUE(pumpUntilRebalanced(before));
@@ -115,7 +116,7 @@ TEST_F(Faults, AXenstoredRestartMakesBalloondExitForSystemdAndARestartRecovers) 
     EXPECT_GE(countLines(logPath(), "balloond: xenstore"), 1U) << "the exit names its cause";
 
     // systemd starts balloond again.
-    DaemonProcess& second = startBalloond();
+    ChildProcess& second = startBalloond();
     const auto rebuilt = targets();
     sim().changeWorkload("b", steady(mib(1500)));
     ASSERT_TRUE(pumpUntilRebalanced(rebuilt)) << "the restarted balloond does not balance";

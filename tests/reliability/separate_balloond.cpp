@@ -8,6 +8,15 @@
 
 namespace balloon::reliability {
 
+std::size_t countLines(const std::filesystem::path& file, const std::string& text) {
+    std::ifstream in(file);
+    std::size_t count = 0;
+    for (std::string line; std::getline(in, line);) {
+        count += line.find(text) != std::string::npos ? 1 : 0;
+    }
+    return count;
+}
+
 const char* const SeparateBalloond::kScenario = R"(
 [host]
 memory = "4G"
@@ -76,13 +85,15 @@ void SeparateBalloond::rebuildHost() {
         *sim_, xenstored().runDir() / ("hypervisor-" + std::to_string(++hosts_) + ".sock"));
 }
 
-DaemonProcess& SeparateBalloond::startBalloond() {
+ChildProcess& SeparateBalloond::startBalloond() {
     balloond_.reset();
     writesAtStart_ = countLines(log_, " -> ");
-    balloond_ = std::make_unique<DaemonProcess>(
-        std::vector<std::string>{RELIABILITY_BALLOOND, server_->socketPath().string(),
-                                 config_.string()},
-        xenstored().clientEnvironment(), log_);
+    sandbox::SpawnSpec spec;
+    spec.argv = {RELIABILITY_BALLOOND, server_->socketPath().string(), config_.string()};
+    spec.setEnv = xenstored().clientEnvironment();
+    spec.out = sandbox::Output::appendTo(log_);
+    spec.errToOut = true;
+    balloond_ = std::make_unique<ChildProcess>(std::move(spec));
     return *balloond_;
 }
 

@@ -1,5 +1,5 @@
 // gtest fixture for the fault tests: the real xenstored, the simulated host in this process
-// (HostServer), and balloond as a separate process (DaemonProcess running reliability-balloond)
+// (HostServer), and balloond as a separate process (reliability-balloond, a ChildProcess)
 // that a test can SIGKILL and start again, as systemd would.
 #pragma once
 
@@ -8,13 +8,18 @@
 #include <memory>
 #include <string>
 
-#include "daemon_process.h"
+#include "child_process.h"
 #include "host_invariants.h"
 #include "host_server.h"
 #include "real_xenstore_fixture.h"
 #include "simulation.h"
 
 namespace balloon::reliability {
+
+using sandbox::ChildProcess;
+
+// The number of lines of `file` that contain `text`.
+std::size_t countLines(const std::filesystem::path& file, const std::string& text);
 
 class SeparateBalloond : public harness::RealXenstore {
 protected:
@@ -27,7 +32,7 @@ protected:
     void TearDown() override;
 
     // Starts a fresh balloond process (the previous one must have been killed or have exited).
-    DaemonProcess& startBalloond();
+    ChildProcess& startBalloond();
     // SIGKILLs the running balloond, if any.
     void killBalloond();
     // Builds the simulation (and its hypervisor server) again on the current xenstored: what the
@@ -55,7 +60,7 @@ private:
     std::unique_ptr<xen::XenStoreClient> reader_;
     std::unique_ptr<sim::Simulation> sim_;
     std::unique_ptr<HostServer> server_;
-    std::unique_ptr<DaemonProcess> balloond_;
+    std::unique_ptr<ChildProcess> balloond_;
     std::filesystem::path config_;
     std::filesystem::path log_;
     int hosts_ = 0;

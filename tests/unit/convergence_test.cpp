@@ -52,6 +52,21 @@ TEST_F(AConvergenceTracker, RestartsTheGracePeriodOnANewTarget) {
     EXPECT_EQ(tracker_.observe(at(12), mib(300), mib(500)), Convergence::Converging);
 }
 
+TEST_F(AConvergenceTracker, IsConvergingAsSoonAsATargetFarFromTheAllocationIsWritten) {
+    tracker_.observe(at(0), mib(512), mib(512));
+    tracker_.retarget(mib(256), mib(512));
+    EXPECT_EQ(tracker_.state(), Convergence::Converging);
+    // The next sample starts the new target's clock: one slow second is not yet "slow".
+    EXPECT_EQ(tracker_.observe(at(10), mib(256), mib(510)), Convergence::Converging);
+    EXPECT_EQ(tracker_.observe(at(12), mib(256), mib(506)), Convergence::Slow);
+}
+
+TEST_F(AConvergenceTracker, IsBalancedAtOnceWhenTheNewTargetIsWithinTolerance) {
+    tracker_.observe(at(0), mib(256), mib(512));
+    tracker_.retarget(mib(510), mib(512));
+    EXPECT_EQ(tracker_.state(), Convergence::Balanced);
+}
+
 TEST_F(AConvergenceTracker, RecoversFromStuckWhenTheGuestMovesAgain) {
     tracker_.observe(at(0), mib(256), mib(512));
     tracker_.observe(at(6), mib(256), mib(512));

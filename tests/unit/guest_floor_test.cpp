@@ -7,6 +7,7 @@
 #include "floor_enforcer.h"
 #include "guest_fixture.h"
 #include "linux_balloon.h"
+#include "log_capture.h"
 
 namespace balloon::guest {
 namespace {
@@ -17,9 +18,10 @@ class AFloorEnforcer : public ::testing::Test {
 protected:
     AFloorEnforcer() { tree_.linuxGuest(1024000, 600000, 1024000, 1024000); }
 
+    std::vector<std::string> messages() const { return log_.messages(); }
     std::vector<std::string> diagnostics() const {
         std::vector<std::string> out;
-        for (const auto& m : messages_) {
+        for (const auto& m : messages()) {
             if (m.find("could not reach target") != std::string::npos) {
                 out.push_back(m);
             }
@@ -32,18 +34,19 @@ protected:
 
     testing::FixtureTree tree_;
     LinuxBalloon balloon_{tree_.root()};
-    std::vector<std::string> messages_;
-    FloorEnforcer enforcer_{[this](Severity, std::string_view m) { messages_.emplace_back(m); }};
+    harness::LogCapture log_;
+    FloorEnforcer enforcer_;
 };
 
 TEST_F(AFloorEnforcer, RaisesTheKernelTargetToMinAndSaysSo) {
     tree_.setBalloon(1024000, 300000);  // dom0 asked for 300000 KiB
     EXPECT_TRUE(check(seconds(0), mib(512)));
     EXPECT_EQ(tree_.read("/sys/devices/system/xen_memory/xen_memory0/target_kb"), "524288\n");
-    ASSERT_EQ(messages_.size(), 1u);
-    EXPECT_NE(messages_[0].find("below the guest's min of 524288 KiB"), std::string::npos)
-        << messages_[0];
-    EXPECT_NE(messages_[0].find("300000"), std::string::npos) << messages_[0];
+    const auto messages = this->messages();
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].find("below the guest's min of 524288 KiB"), std::string::npos)
+        << messages[0];
+    EXPECT_NE(messages[0].find("300000"), std::string::npos) << messages[0];
 }
 
 TEST_F(AFloorEnforcer, LeavesATargetAtOrAboveMinAlone) {
@@ -51,7 +54,7 @@ TEST_F(AFloorEnforcer, LeavesATargetAtOrAboveMinAlone) {
     EXPECT_FALSE(check(seconds(0), mib(512)));
     EXPECT_FALSE(check(seconds(1), std::nullopt));
     EXPECT_EQ(tree_.read("/sys/devices/system/xen_memory/xen_memory0/target_kb"), "524288\n");
-    EXPECT_TRUE(messages_.empty());
+    EXPECT_TRUE(messages().empty());
 }
 
 TEST_F(AFloorEnforcer, ReportsAnUnreachedTargetOnlyAfterTheDriverHadTimeToTry) {

@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <regex>
 #include <sstream>
@@ -84,10 +85,13 @@ TEST_F(LogOutput, GuestTextCannotForgeLinesOrFields) {
 TEST_F(LogOutput, BlogIsASingleStatementInsideIfElse) {
     capture(Severity::Debug, LogStyle::Journal);
     for (const bool flag : {true, false}) {
+        // Unbraced on purpose: the macro must be one statement here.
+        // NOLINTBEGIN(readability-braces-around-statements)
         if (flag)
             BLOG(info) << "yes";
         else
             BLOG(info) << "no";
+        // NOLINTEND(readability-braces-around-statements)
     }
     EXPECT_THAT(lines(), ElementsAre("<6>info yes", "<6>info no"));
 }
@@ -100,6 +104,81 @@ TEST_F(LogOutput, ReinitialisingReplacesTheSink) {
     BLOG(info) << "two";
     EXPECT_EQ(first->str(), "<6>info one\n");
     EXPECT_EQ(text(), "<6>info two\n");
+}
+
+// A journal that keeps what it is sent (or refuses everything, like a journald that is gone).
+class RecordingJournal final : public JournalWriter {
+public:
+    explicit RecordingJournal(int answer = 0) : answer_(answer) {}
+    int send(const std::vector<std::string>& fields) override {
+        entries.push_back(fields);
+        return answer_;
+    }
+    std::vector<std::vector<std::string>> entries;
+
+private:
+    int answer_;
+};
+
+class JournalOutput : public LogOutput {
+protected:
+    void captureJournal(Severity minLevel, int answer = 0) {
+        out_ = std::make_shared<std::stringstream>();
+        journal_ = std::make_shared<RecordingJournal>(answer);
+        initJournalLogging(minLevel, journal_, "balloond", out_);
+    }
+    std::shared_ptr<RecordingJournal> journal_;
+};
+
+TEST_F(JournalOutput, SendsTheDomainAndEachFieldAsJournalFields) {
+    captureJournal(Severity::Debug);
+    BLOG(warning) << logattr::domid(3) << logattr::kib("target", KiB{524288})
+                  << logattr::kib("current", KiB{1024}) << "could not reach target";
+    BLOG(notice) << "suppressed 2 messages" << logattr::text("kind", "bad-report");
+    ASSERT_EQ(journal_->entries.size(), 2U);
+    EXPECT_THAT(journal_->entries[0],
+                ElementsAre("MESSAGE=warning [dom3] could not reach target target=524288KiB "
+                            "current=1024KiB",
+                            "PRIORITY=4", "SYSLOG_IDENTIFIER=balloond", "DOMID=3",
+                            "TARGET_KIB=524288", "CURRENT_KIB=1024"));
+    EXPECT_THAT(journal_->entries[1],
+                ElementsAre("MESSAGE=notice suppressed 2 messages kind=bad-report", "PRIORITY=5",
+                            "SYSLOG_IDENTIFIER=balloond", "KIND=bad-report"));
+    EXPECT_EQ(text(), "");  // nothing on stderr: the journal took it all
+}
+
+TEST_F(JournalOutput, SendsOnlyRecordsAtTheLevelAndAbove) {
+    captureJournal(Severity::Notice);
+    BLOG(info) << "hidden";
+    BLOG(error) << "shown";
+    ASSERT_EQ(journal_->entries.size(), 1U);
+    EXPECT_EQ(journal_->entries[0].at(0), "MESSAGE=error shown");
+}
+
+TEST_F(JournalOutput, KeepsGuestTextInOneEntryAndTheMessageOnOneLine) {
+    captureJournal(Severity::Debug);
+    BLOG(warning) << "bad report: " << std::string("x\nPRIORITY=0") << logattr::domid(4)
+                  << logattr::text("value", "1\nDOMID=0");
+    ASSERT_EQ(journal_->entries.size(), 1U);
+    EXPECT_THAT(
+        journal_->entries[0],
+        ElementsAre("MESSAGE=warning [dom4] bad report: x\\x0aPRIORITY=0 "
+                    "value=\"1\\x0aDOMID=0\"",
+                    "PRIORITY=4", "SYSLOG_IDENTIFIER=balloond", "DOMID=4", "VALUE=1\nDOMID=0"));
+}
+
+TEST_F(JournalOutput, FallsBackToPriorityLinesOnStderrWhenTheJournalRefuses) {
+    captureJournal(Severity::Debug, -ENOENT);
+    BLOG(warning) << logattr::domid(3) << "could not reach target"
+                  << logattr::kib("target", KiB{524288});
+    EXPECT_EQ(journal_->entries.size(), 1U);
+    EXPECT_THAT(lines(), ElementsAre("<4>warning [dom3] could not reach target target=524288KiB"));
+}
+
+TEST(JournalFieldNames, AreUpperCaseWithKiBFiguresMarked) {
+    EXPECT_EQ(journalFieldName("target", true), "TARGET_KIB");
+    EXPECT_EQ(journalFieldName("kind", false), "KIND");
+    EXPECT_EQ(journalFieldName("stuck-after", false), "STUCK_AFTER");
 }
 
 TEST(Severity, NamesParseBackAndMapToSyslogPriorities) {

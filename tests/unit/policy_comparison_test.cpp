@@ -1,6 +1,6 @@
-// Issue 10 item 6: the comparison set under balloond's demand policy, squeezed's proportional
-// policy, a qmemman-style policy and a static split. In every scenario demand keeps host free
-// memory above the slush, builds every domain, and has no more pressure-seconds than any
+// The policy comparison (compare/): the comparison set under balloond's demand policy, squeezed's
+// proportional policy, a qmemman-style policy and a static split. In every scenario demand keeps
+// host free memory above the slush, builds every domain, and has no more pressure-seconds than any
 // baseline (strictly fewer wherever a baseline has any). Headless, in virtual time.
 #include <map>
 #include <string>

@@ -197,7 +197,8 @@ TEST(DemandPolicy, TreatsAStaleReportLikeNone) {
 }
 
 TEST(DemandPolicy, NeverTargetsBelowTheGuestSetMin) {
-    auto small = withReport(domain(1, mib(512), gib(8)), usingMemory(mib(100)));
+    auto small = withReport(domain(1, gib(2), gib(8)), usingMemory(mib(100)));
+    small.actual = mib(512);  // told 2G, holding 512M: the host is as short as for the next test
     small.guestMin = gib(1);
     auto busy = withReport(domain(2, gib(3), gib(4)), usingMemory(gib(3)));
     const Plan plan = policy::decide(host(mib(640), {small, busy}), unsmoothed());
@@ -205,6 +206,21 @@ TEST(DemandPolicy, NeverTargetsBelowTheGuestSetMin) {
     EXPECT_EQ(planFor(plan, 1).floor, gib(1));
     EXPECT_EQ(targetOf(plan, 1), gib(1));
     EXPECT_EQ(planFor(plan, 1).reason.limit, Limit::Floor);
+}
+
+// balloon(4)'s min refuses a shrink; it claims no memory the guest was not given. A min above
+// the target is worth what a min at the target is: the floor is the target, not the min.
+TEST(DemandPolicy, AGuestSetMinAboveTheTargetDoesNotGrowIt) {
+    auto small = withReport(domain(1, mib(512), gib(8)), usingMemory(mib(100)));
+    small.guestMin = mib(512);
+    auto busy = withReport(domain(2, gib(3), gib(4)), usingMemory(gib(3)));
+    const Plan atTarget = policy::decide(host(mib(640), {small, busy}), unsmoothed());
+    small.guestMin = gib(4);
+    const Plan plan = policy::decide(host(mib(640), {small, busy}), unsmoothed());
+
+    EXPECT_EQ(planFor(plan, 1).floor, mib(512));
+    EXPECT_EQ(targetOf(plan, 1), targetOf(atTarget, 1));
+    EXPECT_EQ(targetOf(plan, 2), targetOf(atTarget, 2));
 }
 
 TEST(DemandPolicy, CapsTargetsAtStaticMaxLessVideoramAndTheConfiguredMax) {

@@ -1,4 +1,4 @@
-// Hysteresis (issue 8: no writes while balanced): guests whose reported use jitters by a few
+// Hysteresis (no writes while balanced): guests whose reported use jitters by a few
 // percent around a constant get no new target once converged, over an hour of 2 s rounds. The
 // guests follow their targets at once, so every change the plan makes would be a Xenstore write.
 #include <random>

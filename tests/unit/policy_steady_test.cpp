@@ -1,4 +1,4 @@
-// A balanced host writes nothing (issue 8, item 3). Calm guests report once a minute, each at a
+// A balanced host writes nothing. Calm guests report once a minute, each at a
 // moment of its own, and balloond counts a report stale after 30 s: between two reports a guest
 // keeps its target and takes no part in the surplus. Before the surplus was capped at the share
 // every reporting guest would get, the guests that had reported last divided the surplus of
@@ -100,7 +100,8 @@ TEST(SteadyState, ReportsReadOneAfterAnotherBringNoTargetChangeAfterConvergence)
     // within the band of where the guests start), every report of a minute read 50 ms after the
     // one before. The first guests read see the others resting between two reports. Before the
     // cap, dom1 and dom11 swapped 33 MiB every minute for the whole hour (127 changes).
-    MinuteReportsHost bed(std::vector<KiB>(50, gib(1)), mib(400), mib(20 * 50), 50ms);
+    MinuteReportsHost bed(std::vector<KiB>(50, gib(1)), mib(400), mib(std::uint64_t{20} * 50),
+                          50ms);
     EXPECT_EQ(bed.changesAfter(0s, kHour, kConverged), 0U);
 }
 

@@ -96,12 +96,12 @@ TEST(ScenarioParser, ReadsHostDomainsWorkloadsAndEvents) {
 
 TEST(ScenarioParser, RefusesAnUnknownKeyAtItsPosition) {
     EXPECT_EQ(errorOf("[host]\nmemory = \"4G\"\nmemroy = \"1G\"\n"),
-              "t.toml:3:1: unknown key 'memroy' in [host]");
+              "t.toml:3:1: unknown key \"memroy\" in [host]");
 }
 
 TEST(ScenarioParser, RefusesABadSizeAndSaysWhatToWrite) {
     const std::string e = errorOf("[[domain]]\nname = \"a\"\nmemory = \"lots\"\n");
-    EXPECT_EQ(e.rfind("t.toml:3:10: 'memory': ", 0), 0U) << e;
+    EXPECT_EQ(e.rfind("t.toml:3:10: [[domain]] #1 memory: ", 0), 0U) << e;
     EXPECT_NE(errorOf("[[domain]]\nname = \"a\"\nmemory = 512\n").find("size string"),
               std::string::npos);
 }
@@ -109,8 +109,8 @@ TEST(ScenarioParser, RefusesABadSizeAndSaysWhatToWrite) {
 TEST(ScenarioParser, RefusesAnUnknownDriverListingTheChoices) {
     const std::string e = errorOf("[[domain]]\nname = \"a\"\ndriver = \"windows\"\n");
     EXPECT_EQ(e,
-              "t.toml:3:10: 'driver' is \"windows\"; expected one of: linux, netbsd, slow, "
-              "stuck, liar, none");
+              "t.toml:3:10: [[domain]] #1 driver: unknown driver \"windows\"; expected linux, "
+              "netbsd, slow, stuck, liar or none");
 }
 
 TEST(ScenarioParser, RefusesATomlSyntaxErrorWithItsPosition) {
@@ -142,7 +142,7 @@ TEST(ScenarioParser, RefusesAnAgentForAGuestWithoutABalloonDriver) {
 TEST(ScenarioParser, RefusesVideoramOnAPvDomainAndABadDuration) {
     EXPECT_NE(errorOf("[[domain]]\nname = \"a\"\nvideoram = \"8M\"\n").find("hvm domains only"),
               std::string::npos);
-    EXPECT_EQ(errorOf("[host]\nstep = \"10 s\"\n").rfind("t.toml:2:8: 'step': ", 0), 0U);
+    EXPECT_EQ(errorOf("[host]\nstep = \"10 s\"\n").rfind("t.toml:2:8: [host] step: ", 0), 0U);
 }
 
 TEST(ScenarioParser, ParsesDurations) {
@@ -151,6 +151,17 @@ TEST(ScenarioParser, ParsesDurations) {
     EXPECT_THROW(parseDuration("1.5s"), std::invalid_argument);
     EXPECT_THROW(parseDuration("s"), std::invalid_argument);
     EXPECT_THROW(parseDuration("-1s"), std::invalid_argument);
+}
+
+TEST(ScenarioParser, TakesZeroOnlyWhereItMeansSomething) {
+    const Scenario s = parseScenario(
+        "[host]\ntrace_interval = \"0\"\n[[domain]]\nname = \"a\"\n[[event]]\nat = \"0\"\n"
+        "action = \"destroy\"\ndomain = \"a\"\n",
+        "t.toml");
+    EXPECT_EQ(s.traceInterval, Duration{0});
+    EXPECT_EQ(s.events.at(0).at, Duration{0});
+    EXPECT_EQ(errorOf("[host]\nstep = \"0\"\n").rfind("t.toml:2:8: [host] step: ", 0), 0U);
+    EXPECT_NE(errorOf("[host]\nduration = \"0s\"\n").find("must be above zero"), std::string::npos);
 }
 
 TEST(ScenarioParser, LoadingAMissingFileNamesIt) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "untrusted_text.h"
+
 namespace balloon {
 namespace {
 

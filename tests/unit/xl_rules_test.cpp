@@ -68,12 +68,21 @@ TEST(XlMemSet, NeverTakesDom0BelowXlsMinimumWhateverTheConfig) {
     EXPECT_EQ(codeOf([&] { memSet(dom0, mib(100), mib(64)); }), Errc::BelowMinimum);
 }
 
+// `xl mem-set D +N` / `-N`, as SetTarget receives it.
+Actuation memSetRelative(const MemoryLayout& domain, std::string_view size) {
+    return memSet(domain, parseSizeArg(size, RelativeSizes::Allowed), mib(128));
+}
+
 TEST(XlMemSetRelative, MovesFromTheCurrentTargetAndStopsAtZero) {
-    EXPECT_EQ(memSetRelative(pvGuest(), 64 * 1024, mib(128)).target, mib(320));
-    EXPECT_EQ(memSetRelative(pvGuest(), -64 * 1024, mib(128)).target, mib(192));
-    EXPECT_EQ(memSetRelative(pvGuest(), -1024 * 1024, mib(128)).target, KiB{0});
-    EXPECT_EQ(codeOf([] { memSetRelative(pvGuest(), 512 * 1024, mib(128)); }),
-              Errc::AboveStaticMax);
+    EXPECT_EQ(memSetRelative(pvGuest(), "+64M").target, mib(320));
+    EXPECT_EQ(memSetRelative(pvGuest(), "-64M").target, mib(192));
+    EXPECT_EQ(memSetRelative(pvGuest(), "-1G").target, KiB{0});
+    EXPECT_EQ(codeOf([] { memSetRelative(pvGuest(), "+512M"); }), Errc::AboveStaticMax);
+}
+
+TEST(XlMemSetRelative, LeavesVideoramOutWhereAnAbsoluteSizeCountsIt) {
+    EXPECT_EQ(memSetTarget(hvmGuest(), parseSizeArg("+8M", RelativeSizes::Allowed)), mib(1032));
+    EXPECT_EQ(memSetTarget(hvmGuest(), parseSizeArg("1032M", RelativeSizes::Allowed)), mib(1024));
 }
 
 TEST(XlMemMax, RefusesBelowTheTargetAndAddsTheSlack) {

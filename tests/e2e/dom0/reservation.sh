@@ -19,7 +19,7 @@ scenario_reservation() {
     echo "E2E-INFO reservation: xl create res3 failed: $(grep -i -m1 memory /tmp/res3.create.log)"
 
     out=$(balloonctl policy demand 2>&1) || { fail $s "balloonctl policy demand: $out"; return; }
-    # The reclaim rate (issue 8): Xen's free memory gained per second from the reserve call to
+    # The reclaim rate: Xen's free memory gained per second from the reserve call to
     # the reservation held, the guests' real balloon drivers inflating under QEMU's TCG.
     local free0 t0
     free0=$(host_free_mib)

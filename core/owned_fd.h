@@ -1,4 +1,5 @@
 // A file descriptor closed on destruction; a plain int leaks on every early return or throw.
+// The one descriptor owner of the tree (file_io, the Xen adapters, the sandbox, the tests).
 #pragma once
 
 #include <utility>
