@@ -66,6 +66,7 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
         s.target = dom.target;
         s.ceiling = ceilingOf(dom);
         s.floor = floorOf(dom, config, s.ceiling);
+        s.shareFloor = min(dom.min.value_or(config.defaultMin), s.floor);
         s.reason.weight = effectiveWeight(dom);
         const auto transferred = transferredTo(host, dom.domid);
         s.buildReservation = transferred.value_or(KiB{});

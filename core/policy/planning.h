@@ -24,6 +24,10 @@ struct Slot {
     bool movable = false;  // false: pinned, excluded, stuck, being built, or policy off
     KiB floor;             // target bounds (enforced on movable domains only)
     KiB ceiling;
+    // The admin's floor alone, which proportional shares are measured from. The guest-set floor
+    // is only enforced: it follows the target when above it, so a share measured from it would
+    // ratchet the target up a little every round.
+    KiB shareFloor;
     KiB current;  // its target now
     KiB ideal;    // what the policy wants
     KiB target;   // after stability limits and the budget
