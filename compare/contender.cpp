@@ -24,9 +24,9 @@ Contender proportionalContender(const PolicyConfig& config) {
 }
 
 Contender qmemmanContender() {
-    const QmemmanConfig config;
+    const qmemman::Config config;
     return {"qmemman", [config](const HostSnapshot& host) { return planQmemman(host, config); },
-            config.xenFree};
+            config.reserve};
 }
 
 Contender staticContender() {
