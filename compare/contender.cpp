@@ -2,6 +2,7 @@
 
 #include "policy/policy.h"
 #include "qmemman_policy.h"
+#include "squeezed_policy.h"
 
 namespace balloon::compare {
 namespace {
@@ -29,12 +30,19 @@ Contender qmemmanContender() {
             config.reserve};
 }
 
+Contender squeezedContender() {
+    const squeezed::Config config;
+    return {"squeezed", [config](const HostSnapshot& host) { return planSqueezed(host, config); },
+            config.slush};
+}
+
 Contender staticContender() {
     return {"static", {}, PolicyConfig{}.slush};
 }
 
 std::vector<Contender> allContenders() {
-    return {demandContender(), proportionalContender(), qmemmanContender(), staticContender()};
+    return {demandContender(), proportionalContender(), qmemmanContender(), squeezedContender(),
+            staticContender()};
 }
 
 }  // namespace balloon::compare

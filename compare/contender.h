@@ -1,5 +1,6 @@
-// The policies the comparison runs side by side: balloond's demand policy, squeezed's
-// proportional policy (both core's), the qmemman-style baseline and a static split.
+// The policies the comparison runs side by side: balloond's demand and proportional policies
+// (core's), the faithful qmemman (qmemman_policy.h) and squeezed (squeezed_policy.h) and a static
+// split.
 #pragma once
 
 #include <functional>
@@ -23,9 +24,10 @@ struct Contender {
 Contender demandContender(const PolicyConfig& config = {});
 Contender proportionalContender(const PolicyConfig& config = {});
 Contender qmemmanContender();
+Contender squeezedContender();
 Contender staticContender();
 
-// All four, demand first.
+// All five, demand first.
 std::vector<Contender> allContenders();
 
 }  // namespace balloon::compare

@@ -62,14 +62,14 @@ class EveryScenario : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryScenario, DemandKeepsTheSlushAndBuildsEveryDomain) {
     const auto runs = byPolicy(GetParam());
-    ASSERT_EQ(runs.size(), 4U) << "the scenario should run under all four policies";
+    ASSERT_EQ(runs.size(), 5U) << "the scenario should run under all five policies";
     EXPECT_EQ(runs.at("demand").slushBreaches, 0U);
     EXPECT_EQ(runs.at("demand").createsFailed, 0U);
 }
 
 TEST_P(EveryScenario, DemandBeatsEveryBaselineOnPressureSeconds) {
     const auto runs = byPolicy(GetParam());
-    ASSERT_EQ(runs.size(), 4U);
+    ASSERT_EQ(runs.size(), 5U);
     const RunResult& demand = runs.at("demand");
     for (const auto& [name, baseline] : runs) {
         if (name != "demand" && !knownGap(GetParam(), name, "pressure-s")) {
@@ -86,7 +86,7 @@ TEST_P(EveryScenario, DemandBeatsEveryBaselineOnPressureSeconds) {
 // (docs/policy.md, "Comparison"). Against the baseline that also reclaims, demand has no more.
 TEST_P(EveryScenario, DemandHasNoMoreOomKillsThanTheQmemmanBaseline) {
     const auto runs = byPolicy(GetParam());
-    ASSERT_EQ(runs.size(), 4U);
+    ASSERT_EQ(runs.size(), 5U);
     EXPECT_LE(runs.at("demand").oomKills, runs.at("qmemman").oomKills);
 }
 
@@ -110,7 +110,7 @@ void expectWinsByAMargin(const std::vector<RunResult>& all, const std::string& s
             runs.emplace(r.policy, r);
         }
     }
-    ASSERT_EQ(runs.size(), 4U) << scenario;
+    ASSERT_EQ(runs.size(), 5U) << scenario;
     for (const auto& [name, baseline] : runs) {
         if (name != "demand" && !knownGap(label, name, "pressure-s")) {
             EXPECT_LT(runs.at("demand").pressureSeconds, 0.97 * baseline.pressureSeconds)
