@@ -2,41 +2,32 @@
 
 #include <algorithm>
 
+#include "policy/planning.h"
+
 namespace balloon::compare {
 namespace squeezed {
-namespace {
-
-__extension__ using Wide = unsigned __int128;
-
-}  // namespace
 
 std::vector<Target> balance(KiB usable, KiB keepFree, std::span<const Domain> domains) {
+    // The common fraction is core's proportional rule (policy/planning.h) over the active domains.
+    std::vector<policy::Slot> slots(domains.size());
     KiB fixed;
-    KiB mins;
-    KiB ranges;
-    for (const Domain& d : domains) {
-        if (d.active) {
-            mins += d.dynamicMin;
-            ranges += d.dynamicMax - d.dynamicMin;
-        } else {
+    for (std::size_t i = 0; i < domains.size(); ++i) {
+        const Domain& d = domains[i];
+        policy::Slot& s = slots[i];
+        s.domid = d.domid;
+        s.movable = d.active;
+        s.floor = d.dynamicMin;
+        s.ceiling = d.dynamicMax;
+        s.ideal = d.actual;
+        if (!d.active) {
             fixed += d.actual;
         }
     }
-    // room / ranges is the common fraction, kept as a ratio so every target is exact.
-    const KiB room = min(usable - keepFree - fixed - mins, ranges);
+    policy::planProportional(slots, usable - keepFree - fixed);
     std::vector<Target> out;
-    out.reserve(domains.size());
-    for (const Domain& d : domains) {
-        if (!d.active) {
-            out.push_back({d.domid, d.actual});
-            continue;
-        }
-        const KiB range = d.dynamicMax - d.dynamicMin;
-        const KiB extra = ranges.count() == 0
-                              ? KiB{}
-                              : KiB{static_cast<std::uint64_t>(Wide{range.count()} * room.count() /
-                                                               ranges.count())};
-        out.push_back({d.domid, d.dynamicMin + extra});
+    out.reserve(slots.size());
+    for (const policy::Slot& s : slots) {
+        out.push_back({s.domid, s.ideal});
     }
     return out;
 }
