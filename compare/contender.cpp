@@ -11,7 +11,8 @@ Contender coreContender(std::string name, PolicyConfig config, PolicyKind kind) 
     config.kind = kind;
     return {std::move(name),
             [config](const HostSnapshot& host) { return policy::decide(host, config); },
-            config.slush};
+            config.slush,
+            {}};
 }
 
 }  // namespace
@@ -27,17 +28,28 @@ Contender proportionalContender(const PolicyConfig& config) {
 Contender qmemmanContender() {
     const qmemman::Config config;
     return {"qmemman", [config](const HostSnapshot& host) { return planQmemman(host, config); },
-            config.reserve};
+            config.reserve, explainQmemman};
 }
 
 Contender squeezedContender() {
     const squeezed::Config config;
-    return {"squeezed", [config](const HostSnapshot& host) { return planSqueezed(host, config); },
-            config.slush};
+    return {"squeezed",
+            [config](const HostSnapshot& host) { return planSqueezed(host, config); },
+            config.slush,
+            {}};
 }
 
 Contender staticContender() {
-    return {"static", {}, PolicyConfig{}.slush};
+    return {"static", {}, PolicyConfig{}.slush, {}};
+}
+
+std::optional<Contender> contenderNamed(std::string_view name) {
+    for (Contender& c : allContenders()) {
+        if (c.name == name) {
+            return std::move(c);
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<Contender> allContenders() {

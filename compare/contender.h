@@ -4,7 +4,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model.h"
@@ -19,6 +21,8 @@ struct Contender {
     // Free memory its writes keep: grows spend only what is free beyond it, and a new domain is
     // built once free memory beyond it covers the domain.
     KiB slush;
+    // The one-line reason for a domain's target; empty: core's policy::explain().
+    std::function<std::string(const DomainPlan&)> explain;
 };
 
 Contender demandContender(const PolicyConfig& config = {});
@@ -29,5 +33,8 @@ Contender staticContender();
 
 // All five, demand first.
 std::vector<Contender> allContenders();
+
+// The contender named `name` (demand, proportional, qmemman, squeezed or static), or nullopt.
+std::optional<Contender> contenderNamed(std::string_view name);
 
 }  // namespace balloon::compare

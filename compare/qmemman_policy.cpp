@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "size.h"
+
 namespace balloon::compare {
 namespace {
 
@@ -98,7 +100,6 @@ Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config) {
         for (const qmemman::Request& r : requests) {
             if (r.domid == d.domid) {
                 p.target = r.target - d.videoram;
-                p.reason.ideal = r.target;
             }
         }
         p.change = p.target < p.oldTarget   ? Change::Shrink
@@ -111,6 +112,19 @@ Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config) {
     std::stable_partition(plan.domains.begin(), plan.domains.end(),
                           [](const DomainPlan& p) { return p.change == Change::Shrink; });
     return plan;
+}
+
+std::string explainQmemman(const DomainPlan& plan) {
+    const Reason& r = plan.reason;
+    if (r.kind != ReasonKind::Demand) {
+        return "qmemman: no meminfo, no progress, pinned or excluded: left out";
+    }
+    std::string text =
+        "qmemman: used " + formatSizeHuman(r.demand) + ", preference " + formatSizeHuman(r.ideal);
+    if (plan.changed()) {
+        return text + "; set to " + formatSizeHuman(plan.target);
+    }
+    return text + "; kept (nothing significant to do)";
 }
 
 }  // namespace balloon::compare

@@ -8,6 +8,7 @@
 // balance() on free memory beyond the 50 MiB reserve, written only when significant().
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "model.h"
@@ -23,7 +24,11 @@ namespace balloon::compare {
 std::vector<qmemman::Domain> qmemmanDomains(const HostSnapshot& host,
                                             const qmemman::Config& config);
 
-// Targets for every domain (unchanged ones keep theirs), shrinks first.
+// Targets for every domain (unchanged ones keep theirs), shrinks first. Each reason carries the
+// domain's `used` (demand) and preference (ideal).
 Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config = {});
+
+// e.g. "qmemman: used 1000M, preference 1.3G; set to 1.5G".
+std::string explainQmemman(const DomainPlan& plan);
 
 }  // namespace balloon::compare

@@ -72,6 +72,10 @@ Plan planSqueezed(const HostSnapshot& host, const squeezed::Config& config) {
                         : domains[i].active ? ReasonKind::Proportional
                                             : ReasonKind::Stuck;
         p.reason.ideal = p.target;
+        const KiB range = p.ceiling - p.floor;
+        p.reason.fraction = range.count() == 0 ? 1.0
+                                               : static_cast<double>((p.target - p.floor).count()) /
+                                                     static_cast<double>(range.count());
         p.change = p.target < p.oldTarget   ? Change::Shrink
                    : p.target > p.oldTarget ? Change::Grow
                                             : Change::None;
