@@ -52,12 +52,31 @@ std::string readSnapshotFile(const std::filesystem::path& path) {
     return text;
 }
 
-int printPlan(const std::filesystem::path& snapshot, const std::string& policy) {
-    using namespace balloon::compare;
-    const auto contender = contenderNamed(policy);
-    const balloon::HostSnapshot host = parseSnapshot(readSnapshotFile(snapshot));
-    std::cout << planJson(host, *contender).dump(2) << '\n';
-    return balloon::cmdline::kExitOk;
+// `balloon-compare plan SNAPSHOT.json --policy NAME`: its own command line (the comparison
+// itself takes no command).
+int planMain(int argc, char** argv) {
+    using namespace balloon;
+    std::filesystem::path snapshot;
+    std::string policy = "demand";
+    CLI::App app("Prints one policy's plan for one snapshot as JSON (KiB; docs/policy.md).",
+                 "balloon-compare plan");
+    cmdline::applyConventions(app, {},
+                              {cmdline::kExitOk, cmdline::kExitUsage, cmdline::kExitRefused});
+    cmdline::addArgument(app, "SNAPSHOT", snapshot, "the snapshot, a JSON file");
+    app.add_option("--policy", policy, "demand, proportional, qmemman, squeezed or static")
+        ->check(CLI::IsMember({"demand", "proportional", "qmemman", "squeezed", "static"}))
+        ->capture_default_str();
+    if (const auto status = cmdline::parse(app, argc, argv)) {
+        return *status;
+    }
+    try {
+        const HostSnapshot host = compare::parseSnapshot(readSnapshotFile(snapshot));
+        std::cout << compare::planJson(host, *compare::contenderNamed(policy)).dump(2) << '\n';
+    } catch (const std::exception& e) {
+        std::cerr << "balloon-compare plan: " << snapshot.string() << ": " << e.what() << '\n';
+        return cmdline::kExitRefused;
+    }
+    return cmdline::kExitOk;
 }
 
 }  // namespace
@@ -65,12 +84,16 @@ int printPlan(const std::filesystem::path& snapshot, const std::string& policy) 
 int main(int argc, char** argv) {
     using namespace balloon;
     using namespace balloon::compare;
+    if (argc > 1 && std::string_view(argv[1]) == "plan") {
+        return planMain(argc - 1, argv + 1);
+    }
     std::optional<std::filesystem::path> outDir;
     RunConfig config;
     std::vector<std::filesystem::path> files;
     CLI::App app(
         "Runs the shipped scenarios under balloond's demand policy and four other policies "
-        "and prints a markdown table.",
+        "and prints a markdown table. `balloon-compare plan --help`: one policy's plan for "
+        "one snapshot.",
         "balloon-compare");
     cmdline::applyConventions(app, {},
                               {cmdline::kExitOk, cmdline::kExitUsage, cmdline::kExitRefused});
@@ -89,21 +112,10 @@ int main(int argc, char** argv) {
                          std::string("scenario files (default: the comparison set from ") +
                              BALLOON_SCENARIO_DIR + ")")
         ->required(false);
-    CLI::App* plan = cmdline::addCommand(
-        app, "plan", "print one policy's plan for one snapshot (JSON, KiB; docs/policy.md)");
-    std::filesystem::path snapshot;
-    std::string policy = "demand";
-    cmdline::addArgument(*plan, "SNAPSHOT", snapshot, "the snapshot, a JSON file");
-    plan->add_option("--policy", policy, "demand, proportional, qmemman, squeezed or static")
-        ->check(CLI::IsMember({"demand", "proportional", "qmemman", "squeezed", "static"}))
-        ->capture_default_str();
     if (const auto status = cmdline::parse(app, argc, argv)) {
         return *status;
     }
     try {
-        if (plan->parsed()) {
-            return printPlan(snapshot, policy);
-        }
         if (files.empty()) {
             files = comparisonScenarios(BALLOON_SCENARIO_DIR);
         }

@@ -1,5 +1,6 @@
 #include "run.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <map>
@@ -30,9 +31,8 @@ public:
         });
     }
 
-    // Builds what can be built; returns how many creates gave up in this step.
-    std::uint64_t step(sim::Simulation& sim, KiB slush) {
-        std::uint64_t failed = 0;
+    // Builds what can be built; counts the builds, their latency and the creates that gave up.
+    void step(sim::Simulation& sim, KiB slush, RunResult& result) {
         std::erase_if(waiting_, [&](const Create& c) {
             if (sim.now() < c.at) {
                 return false;
@@ -40,6 +40,9 @@ public:
             if (sim.host().hostInfo().freeKiB() >= c.memory + slush) {
                 try {
                     sim.create(c.name);
+                    ++result.creates;
+                    result.createLatencyMax =
+                        std::max(result.createLatencyMax, sim::toSeconds(sim.now() - c.at));
                     return true;
                 } catch (const xen::HypervisorError& e) {
                     if (e.error() != ENOMEM) {
@@ -48,12 +51,11 @@ public:
                 }
             }
             if (sim.now() >= c.at + c.wait) {
-                ++failed;
+                ++result.createsFailed;
                 return true;
             }
             return false;
         });
-        return failed;
     }
 
     // Reservations for the creates under way (not yet transferred: the domain does not exist).
@@ -84,28 +86,50 @@ double mibOf(KiB amount) {
 // The figures taken at every step.
 class Meter {
 public:
-    explicit Meter(const RunConfig& config) : config_(config) {}
+    Meter(const RunConfig& config, KiB reserve) : config_(config), reserve_(reserve) {}
+
+    // Right after the simulation stepped, before the balancer answers: a kill now came under
+    // the target the balancer had set, judged against the report it had seen.
+    void countKills(sim::Simulation& sim) {
+        for (const sim::SimGuest* guest : sim.guests()) {
+            const std::string& name = guest->spec().name;
+            std::uint64_t& kills = oomKills_[name];
+            if (guest->oomKills() > kills) {
+                const auto used = lastUsed_.find(name);
+                const auto target = sim.target(name);
+                if (used != lastUsed_.end() && target && *target < used->second) {
+                    result_.oomKillsCaused += guest->oomKills() - kills;
+                }
+                kills = guest->oomKills();
+            }
+        }
+    }
 
     void observe(sim::Simulation& sim, sim::Duration dt) {
         const double seconds = sim::toSeconds(dt);
         const KiB free = sim.host().hostInfo().freeKiB();
         KiB idle = free;
+        bool pressed = false;
         for (const sim::SimGuest* guest : sim.guests()) {
             const GuestReport& truth = guest->truth();
             const KiB available = truth.available.value_or(KiB{});
             const double floor = static_cast<double>(truth.total.count()) * config_.availableFloor;
             if (guest->underPressure() || static_cast<double>(available.count()) < floor) {
                 result_.pressureSeconds += seconds;
+                pressed = true;
             }
             idle += truth.free.value_or(KiB{});  // unused: neither in use nor cache
-            std::uint64_t& kills = oomKills_[guest->spec().name];
-            kills = std::max(kills, guest->oomKills());
+            if (const auto report = guest->report()) {
+                lastUsed_[guest->spec().name] = report->used;
+            }
         }
         idleMiBSeconds_ += mibOf(idle) * seconds;
-        result_.seconds += seconds;
-        if (free < config_.slush) {
-            ++result_.slushBreaches;
+        if (pressed) {
+            result_.idlePressedGiBs += mibOf(free - reserve_) / 1024.0 * seconds;
         }
+        result_.seconds += seconds;
+        result_.reserveBreaches += free < reserve_ ? 1U : 0U;
+        result_.lowLineBreaches += free < config_.lowLine ? 1U : 0U;
     }
 
     RunResult& result() { return result_; }
@@ -120,9 +144,11 @@ public:
 
 private:
     const RunConfig& config_;
+    KiB reserve_;
     RunResult result_;
     double idleMiBSeconds_ = 0;
     std::map<std::string, std::uint64_t> oomKills_;  // by name: a destroyed guest still counts
+    std::map<std::string, KiB> lastUsed_;            // what each guest's last report said it used
 };
 
 }  // namespace
@@ -133,7 +159,7 @@ RunResult runScenario(const sim::Scenario& scenario, const Contender& contender,
     Toolstack toolstack(playing);
     sim::Simulation sim(std::move(playing));
     HostView view(sim);
-    Meter meter(config);
+    Meter meter(config, contender.slush);
     meter.result().scenario = scenario.name;
     meter.result().policy = contender.name;
 
@@ -144,7 +170,8 @@ RunResult runScenario(const sim::Scenario& scenario, const Contender& contender,
     while (sim.now() < scenario.duration) {
         const sim::Duration dt = std::min(scenario.step, scenario.duration - sim.now());
         sim.step(dt);
-        meter.result().createsFailed += toolstack.step(sim, contender.slush);
+        meter.countKills(sim);
+        toolstack.step(sim, contender.slush, meter.result());
         if (contender.plan && sim.now() - lastRound >= roundEvery) {
             lastRound = sim.now();
             const KiB free = sim.host().hostInfo().freeKiB();
