@@ -9,7 +9,7 @@
 namespace balloon::compare::qmemman {
 namespace {
 
-const Config kConfig;
+constexpr Config kConfig{};
 
 // A domain at its last target (current = last target = `at`), with a 4 GiB static max.
 Domain dom(DomId domid, KiB used, KiB at, KiB max = gib(4)) {
