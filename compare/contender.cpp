@@ -12,6 +12,7 @@ Contender coreContender(std::string name, PolicyConfig config, PolicyKind kind) 
     return {std::move(name),
             [config](const HostSnapshot& host) { return policy::decide(host, config); },
             config.slush,
+            {},
             {}};
 }
 
@@ -28,7 +29,7 @@ Contender proportionalContender(const PolicyConfig& config) {
 Contender qmemmanContender() {
     const qmemman::Config config;
     return {"qmemman", [config](const HostSnapshot& host) { return planQmemman(host, config); },
-            config.reserve, explainQmemman};
+            config.reserve, explainQmemman, StartRule{}};
 }
 
 Contender squeezedContender() {
@@ -36,11 +37,12 @@ Contender squeezedContender() {
     return {"squeezed",
             [config](const HostSnapshot& host) { return planSqueezed(host, config); },
             config.slush,
+            {},
             {}};
 }
 
 Contender staticContender() {
-    return {"static", {}, PolicyConfig{}.slush, {}};
+    return {"static", {}, PolicyConfig{}.slush, {}, {}};
 }
 
 std::optional<Contender> contenderNamed(std::string_view name) {

@@ -3,6 +3,7 @@
 // split.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,6 +15,14 @@
 
 namespace balloon::compare {
 
+// How a VM start may fail before the toolstack's deadline: qmemman's request protocol fails it
+// at once when balloon() finds too little to take (the plan's shortfall), and when free memory
+// grew by less than `minProgress` over the last `window` while the start waited.
+struct StartRule {
+    std::chrono::milliseconds window{3000};
+    KiB minProgress = mib(300);  // 100 MiB/s over 3 s
+};
+
 struct Contender {
     std::string name;
     // The planner; empty for the static split (targets never change).
@@ -23,6 +32,8 @@ struct Contender {
     KiB slush;
     // The one-line reason for a domain's target; empty: core's policy::explain().
     std::function<std::string(const DomainPlan&)> explain;
+    // Absent: a start waits for memory until its deadline (squeezed's and balloond's toolstack).
+    std::optional<StartRule> startRule;
 };
 
 Contender demandContender(const PolicyConfig& config = {});

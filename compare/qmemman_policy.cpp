@@ -18,10 +18,14 @@ bool stuck(Convergence c) {
     return c == Convergence::Stuck || c == Convergence::Uncooperative;
 }
 
+struct Round {
+    std::vector<qmemman::Request> requests;
+    std::optional<KiB> refused;  // a VM start balloon() cannot serve: what it lacks
+};
+
 // The requests qmemmand would write this round.
-std::vector<qmemman::Request> requestsFor(const HostSnapshot& host,
-                                          const std::vector<qmemman::Domain>& domains,
-                                          const qmemman::Config& config) {
+Round requestsFor(const HostSnapshot& host, const std::vector<qmemman::Domain>& domains,
+                  const qmemman::Config& config) {
     const qmemman::SignedKiB free = qmemman::xenFree(host.free, domains, config);
     KiB starting;
     for (const Reservation& r : host.reservations) {
@@ -35,16 +39,19 @@ std::vector<qmemman::Request> requestsFor(const HostSnapshot& host,
         if (free >= served) {
             return {};
         }
-        auto requests =
-            qmemman::balloon(KiB{static_cast<std::uint64_t>(wanted - free)}, domains, config);
-        return requests ? std::move(*requests) : std::vector<qmemman::Request>{};
+        const KiB lacking{static_cast<std::uint64_t>(wanted - free)};
+        auto requests = qmemman::balloon(lacking, domains, config);
+        if (!requests) {
+            return {{}, lacking};
+        }
+        return {std::move(*requests), std::nullopt};
     }
     qmemman::Balance b = qmemman::balance(
         free - static_cast<qmemman::SignedKiB>(config.reserve.count()), domains, config);
     if (!qmemman::significant(b.requests, free, domains, config)) {
         return {};
     }
-    return std::move(b.requests);
+    return {std::move(b.requests), std::nullopt};
 }
 
 }  // namespace
@@ -73,7 +80,7 @@ std::vector<qmemman::Domain> qmemmanDomains(const HostSnapshot& host,
 
 Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config) {
     const std::vector<qmemman::Domain> domains = qmemmanDomains(host, config);
-    const std::vector<qmemman::Request> requests = requestsFor(host, domains, config);
+    const auto [requests, refused] = requestsFor(host, domains, config);
 
     Plan plan;
     KiB actual;
@@ -82,6 +89,9 @@ Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config) {
     }
     plan.usable = min(host.total, actual + host.free);
     plan.slush = config.reserve;
+    if (refused) {
+        plan.shortfall = Shortfall{*refused, {}, {}, {}};
+    }
     for (const Reservation& r : host.reservations) {
         plan.reserved += r.amount;
     }

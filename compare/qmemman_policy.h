@@ -25,7 +25,8 @@ std::vector<qmemman::Domain> qmemmanDomains(const HostSnapshot& host,
                                             const qmemman::Config& config);
 
 // Targets for every domain (unchanged ones keep theirs), shrinks first. Each reason carries the
-// domain's `used` (demand) and preference (ideal).
+// domain's `used` (demand) and preference (ideal). When balloon() cannot serve a VM start the
+// plan's shortfall says what it lacks: qmemman answers FAIL and the start fails.
 Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config = {});
 
 // e.g. "qmemman: used 1000M, preference 1.3G; set to 1.5G".

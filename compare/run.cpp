@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <stdexcept>
@@ -15,7 +16,9 @@ namespace {
 
 // Plays the toolstack for the creates that may wait (`wait` in the scenario): like a toolstack
 // in front of squeezed or balloond, it reserves the domain's memory with the balancer, builds the
-// domain once the memory free beyond the slush covers it, and gives up at the deadline.
+// domain once the memory free beyond the slush covers it, and gives up at the deadline. Under a
+// StartRule (qmemman's protocol) a start also fails when the balancer refuses it, or when free
+// memory stalls.
 class Toolstack {
 public:
     // Takes the waiting creates out of the scenario: the simulation would build a domain the
@@ -32,7 +35,10 @@ public:
     }
 
     // Builds what can be built; counts the builds, their latency and the creates that gave up.
-    void step(sim::Simulation& sim, KiB slush, RunResult& result) {
+    void step(sim::Simulation& sim, KiB slush, const std::optional<StartRule>& rule,
+              RunResult& result) {
+        const KiB free = sim.host().hostInfo().freeKiB();
+        const bool stalled = rule && stalledFor(sim.now(), free, *rule);
         std::erase_if(waiting_, [&](const Create& c) {
             if (sim.now() < c.at) {
                 return false;
@@ -50,11 +56,24 @@ public:
                     }
                 }
             }
-            if (sim.now() >= c.at + c.wait) {
+            if (sim.now() >= c.at + c.wait ||
+                (stalled &&
+                 sim.now() - c.at >= std::chrono::duration_cast<sim::Duration>(rule->window))) {
                 ++result.createsFailed;
                 return true;
             }
             return false;
+        });
+    }
+
+    // The balancer answered FAIL: every start under way fails.
+    void refuse(sim::SimTime now, RunResult& result) {
+        std::erase_if(waiting_, [&](const Create& c) {
+            if (now < c.at) {
+                return false;
+            }
+            ++result.createsFailed;
+            return true;
         });
     }
 
@@ -76,7 +95,20 @@ private:
         sim::SimTime at;
         sim::Duration wait;
     };
+
+    // Free memory grew by less than the rule's minimum over its window (samples kept that long).
+    bool stalledFor(sim::SimTime now, KiB free, const StartRule& rule) {
+        const auto window = std::chrono::duration_cast<sim::Duration>(rule.window);
+        freeSeen_.emplace_back(now, free);
+        while (freeSeen_.size() > 1 && now - freeSeen_[1].first >= window) {
+            freeSeen_.pop_front();
+        }
+        const auto& [then, before] = freeSeen_.front();
+        return now - then >= window && free < before + rule.minProgress;
+    }
+
     std::vector<Create> waiting_;
+    std::deque<std::pair<sim::SimTime, KiB>> freeSeen_;
 };
 
 double mibOf(KiB amount) {
@@ -171,11 +203,14 @@ RunResult runScenario(const sim::Scenario& scenario, const Contender& contender,
         const sim::Duration dt = std::min(scenario.step, scenario.duration - sim.now());
         sim.step(dt);
         meter.countKills(sim);
-        toolstack.step(sim, contender.slush, meter.result());
+        toolstack.step(sim, contender.slush, contender.startRule, meter.result());
         if (contender.plan && sim.now() - lastRound >= roundEvery) {
             lastRound = sim.now();
             const KiB free = sim.host().hostInfo().freeKiB();
             const Plan plan = contender.plan(view.snapshot(toolstack.reservations(sim.now())));
+            if (contender.startRule && plan.shortfall) {
+                toolstack.refuse(sim.now(), meter.result());
+            }
             meter.result().targetChanges += view.apply(plan, free, contender.slush);
         }
         meter.observe(sim, dt);
