@@ -2,6 +2,7 @@
 
 #include "policy/policy.h"
 #include "qmemman_policy.h"
+#include "squeezed_policy.h"
 
 namespace balloon::compare {
 namespace {
@@ -10,7 +11,9 @@ Contender coreContender(std::string name, PolicyConfig config, PolicyKind kind) 
     config.kind = kind;
     return {std::move(name),
             [config](const HostSnapshot& host) { return policy::decide(host, config); },
-            config.slush};
+            config.slush,
+            {},
+            {}};
 }
 
 }  // namespace
@@ -24,17 +27,36 @@ Contender proportionalContender(const PolicyConfig& config) {
 }
 
 Contender qmemmanContender() {
-    const QmemmanConfig config;
+    const qmemman::Config config;
     return {"qmemman", [config](const HostSnapshot& host) { return planQmemman(host, config); },
-            config.xenFree};
+            config.reserve, explainQmemman, StartRule{}};
+}
+
+Contender squeezedContender() {
+    const squeezed::Config config;
+    return {"squeezed",
+            [config](const HostSnapshot& host) { return planSqueezed(host, config); },
+            config.slush,
+            {},
+            {}};
 }
 
 Contender staticContender() {
-    return {"static", {}, PolicyConfig{}.slush};
+    return {"static", {}, PolicyConfig{}.slush, {}, {}};
+}
+
+std::optional<Contender> contenderNamed(std::string_view name) {
+    for (Contender& c : allContenders()) {
+        if (c.name == name) {
+            return std::move(c);
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<Contender> allContenders() {
-    return {demandContender(), proportionalContender(), qmemmanContender(), staticContender()};
+    return {demandContender(), proportionalContender(), qmemmanContender(), squeezedContender(),
+            staticContender()};
 }
 
 }  // namespace balloon::compare

@@ -2,28 +2,11 @@
 
 #include <algorithm>
 
+#include "size.h"
+
 namespace balloon::compare {
 namespace {
 
-__extension__ using Wide = unsigned __int128;
-
-struct Entry {
-    const DomainSnapshot* dom = nullptr;
-    bool balanced = false;  // has a fresh report and may be moved
-    KiB ceiling;
-    KiB preference;
-    KiB target;
-};
-
-KiB scaled(KiB amount, KiB numerator, KiB denominator) {
-    if (denominator.count() == 0) {
-        return KiB{};
-    }
-    return KiB{
-        static_cast<std::uint64_t>(Wide{amount.count()} * numerator.count() / denominator.count())};
-}
-
-// qmemman's "used": Qubes' own agent already counts swap in; the others' figures do not.
 KiB usedOf(const GuestReport& report) {
     if (report.source == ReportSource::Qubes) {
         return report.used;
@@ -31,114 +14,127 @@ KiB usedOf(const GuestReport& report) {
     return report.used + report.swapUsed.value_or(KiB{});
 }
 
-KiB preferenceOf(const DomainSnapshot& dom, KiB ceiling, const QmemmanConfig& config) {
-    const auto used = static_cast<double>(usedOf(*dom.report).count());
-    const KiB preferred{static_cast<std::uint64_t>(used * config.preferenceFactor)};
-    return min(max(preferred, config.minPreference), ceiling);
+bool stuck(Convergence c) {
+    return c == Convergence::Stuck || c == Convergence::Uncooperative;
 }
 
-// Surplus shared in proportion to preference; what a ceiling cuts off goes round again.
-void shareSurplus(std::vector<Entry*>& open, KiB surplus) {
-    while (!open.empty() && surplus.count() > 0) {
-        KiB weights;
-        for (const Entry* e : open) {
-            weights += e->preference;
+struct Round {
+    std::vector<qmemman::Request> requests;
+    std::optional<KiB> refused;  // a VM start balloon() cannot serve: what it lacks
+};
+
+// The requests qmemmand would write this round.
+Round requestsFor(const HostSnapshot& host, const std::vector<qmemman::Domain>& domains,
+                  const qmemman::Config& config) {
+    const qmemman::SignedKiB free = qmemman::xenFree(host.free, domains, config);
+    KiB starting;
+    for (const Reservation& r : host.reservations) {
+        if (!r.domid) {
+            starting += r.amount;
         }
-        KiB given;
-        std::vector<Entry*> still;
-        for (Entry* e : open) {
-            const KiB share = scaled(surplus, e->preference, weights);
-            const KiB room = e->ceiling - e->target;
-            const KiB add = min(share, room);
-            e->target += add;
-            given += add;
-            if (add < room) {
-                still.push_back(e);
-            }
-        }
-        if (given.count() == 0) {
-            return;
-        }
-        surplus -= given;
-        open.swap(still);
     }
+    if (starting.count() > 0) {
+        const auto wanted = static_cast<qmemman::SignedKiB>((starting + config.reserve).count());
+        const auto served = static_cast<qmemman::SignedKiB>((starting + config.xenFreeMin).count());
+        if (free >= served) {
+            return {};
+        }
+        const KiB lacking{static_cast<std::uint64_t>(wanted - free)};
+        auto requests = qmemman::balloon(lacking, domains, config);
+        if (!requests) {
+            return {{}, lacking};
+        }
+        return {std::move(*requests), std::nullopt};
+    }
+    qmemman::Balance b = qmemman::balance(
+        free - static_cast<qmemman::SignedKiB>(config.reserve.count()), domains, config);
+    if (!qmemman::significant(b.requests, free, domains, config)) {
+        return {};
+    }
+    return {std::move(b.requests), std::nullopt};
 }
 
 }  // namespace
 
-Plan planQmemman(const HostSnapshot& host, const QmemmanConfig& config) {
-    std::vector<Entry> entries;
-    entries.reserve(host.domains.size());
-    KiB actual;
-    KiB fixed;
-    KiB preferences;
-    KiB videoram;
-    for (const auto& dom : host.domains) {
-        Entry& e = entries.emplace_back();
-        e.dom = &dom;
-        e.target = dom.target;
-        actual += dom.actual;
-        e.ceiling = min(dom.max.value_or(dom.staticMax), dom.staticMax - dom.videoram);
-        e.balanced = dom.report && !dom.reportStale && !dom.pinned && !dom.excluded;
-        if (!e.balanced) {
-            fixed += max(dom.target + dom.videoram, dom.actual);
-            continue;
+std::vector<qmemman::Domain> qmemmanDomains(const HostSnapshot& host,
+                                            const qmemman::Config& config) {
+    std::vector<qmemman::Domain> out;
+    out.reserve(host.domains.size());
+    for (const DomainSnapshot& d : host.domains) {
+        qmemman::Domain q;
+        q.domid = d.domid;
+        q.current = d.actual;
+        q.lastTarget = d.target + d.videoram;
+        q.max = d.staticMax;
+        if (d.report && !d.pinned && !d.excluded) {
+            q.used = usedOf(*d.report);
         }
-        e.preference = preferenceOf(dom, e.ceiling, config);
-        preferences += e.preference;
-        videoram += dom.videoram;
+        if (q.used && stuck(d.convergence)) {
+            const bool followed = q.actual() <= q.lastTarget + KiB{config.reserve.count() / 2};
+            q.noProgress = !followed && !(q.actual() < qmemman::prefMem(q, config));
+        }
+        out.push_back(q);
     }
-    KiB reserved;
-    for (const auto& r : host.reservations) {
-        reserved += r.amount;
-    }
-    const KiB usable = min(host.total, actual + host.free);
-    const KiB available = usable - config.xenFree - reserved - fixed - videoram;
+    return out;
+}
 
-    std::vector<Entry*> open;
-    for (auto& e : entries) {
-        if (!e.balanced) {
-            continue;
-        }
-        if (available >= preferences) {
-            e.target = e.preference;
-            open.push_back(&e);
-        } else {
-            // The same fraction of everyone's preference, but never below the global floor.
-            e.target = max(scaled(e.preference, available, preferences),
-                           min(config.minPreference, e.ceiling));
-        }
-    }
-    shareSurplus(open, available - preferences);
-
-    KiB moved;
-    for (const auto& e : entries) {
-        moved += e.target > e.dom->target ? e.target - e.dom->target : e.dom->target - e.target;
-    }
-    const bool worthIt = moved >= config.minRebalance;
+Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config) {
+    const std::vector<qmemman::Domain> domains = qmemmanDomains(host, config);
+    const auto [requests, refused] = requestsFor(host, domains, config);
 
     Plan plan;
-    plan.usable = usable;
-    plan.slush = config.xenFree;
-    plan.reserved = reserved;
-    for (const auto& e : entries) {
+    KiB actual;
+    for (const DomainSnapshot& d : host.domains) {
+        actual += d.actual;
+    }
+    plan.usable = min(host.total, actual + host.free);
+    plan.slush = config.reserve;
+    if (refused) {
+        plan.shortfall = Shortfall{*refused, {}, {}, {}};
+    }
+    for (const Reservation& r : host.reservations) {
+        plan.reserved += r.amount;
+    }
+    for (std::size_t i = 0; i < host.domains.size(); ++i) {
+        const DomainSnapshot& d = host.domains[i];
         DomainPlan p;
-        p.domid = e.dom->domid;
-        p.oldTarget = e.dom->target;
-        p.target = worthIt ? e.target : e.dom->target;
+        p.domid = d.domid;
+        p.oldTarget = d.target;
+        p.target = d.target;
+        p.ceiling = d.staticMax - d.videoram;
+        p.reason.kind = domains[i].balanced() ? ReasonKind::Demand : ReasonKind::NoStatistics;
+        if (domains[i].used) {
+            p.reason.demand = *domains[i].used;
+            p.reason.ideal = qmemman::prefMem(domains[i], config);
+        }
+        for (const qmemman::Request& r : requests) {
+            if (r.domid == d.domid) {
+                p.target = r.target - d.videoram;
+            }
+        }
         p.change = p.target < p.oldTarget   ? Change::Shrink
                    : p.target > p.oldTarget ? Change::Grow
                                             : Change::None;
-        p.ceiling = e.ceiling;
-        p.reason.kind = e.balanced ? ReasonKind::Demand : ReasonKind::NoStatistics;
-        p.reason.ideal = e.target;
-        plan.committed += p.target + e.dom->videoram;
+        plan.committed += max(p.target + d.videoram, p.changed() ? KiB{} : d.actual);
         plan.domains.push_back(p);
     }
-    // Shrinks first, as every balancer writes them.
+    // Shrinks before grows, as qmemman writes them.
     std::stable_partition(plan.domains.begin(), plan.domains.end(),
                           [](const DomainPlan& p) { return p.change == Change::Shrink; });
     return plan;
+}
+
+std::string explainQmemman(const DomainPlan& plan) {
+    const Reason& r = plan.reason;
+    if (r.kind != ReasonKind::Demand) {
+        return "qmemman: no meminfo, no progress, pinned or excluded: left out";
+    }
+    std::string text =
+        "qmemman: used " + formatSizeHuman(r.demand) + ", preference " + formatSizeHuman(r.ideal);
+    if (plan.changed()) {
+        return text + "; set to " + formatSizeHuman(plan.target);
+    }
+    return text + "; kept (nothing significant to do)";
 }
 
 }  // namespace balloon::compare

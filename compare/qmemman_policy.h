@@ -1,24 +1,35 @@
-// A baseline for the policy comparison, not part of the product: a planner in the style of Qubes'
-// qmemman, re-expressed from its published behaviour. Each guest prefers 1.3 x what it uses (at
-// least 200 MiB); memory beyond the preferences is shared in proportion to them, and a short host
-// cuts everyone by the same fraction of their preference. 50 MiB of Xen memory is kept free, and a
-// rebalance that would move less than 150 MiB in all is not made. No hold time, no step cap, no
-// notion of pressure, of a stuck guest or of a guest that lies.
+// The qmemman contender of the policy comparison: balloond's snapshot handed to the faithful
+// re-implementation of qmemman (qmemman_algo.h), its answer turned into a Plan. Not part of the
+// product.
+//
+// Per round, as qmemmand does: when a VM start is under way (a reservation in the snapshot),
+// balancing pauses and balloon() frees what the start still lacks (the request plus the reserve,
+// minus what is free), until free memory beyond the request reaches Xen's 25 MiB line; otherwise
+// balance() on free memory beyond the 50 MiB reserve, written only when significant().
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "model.h"
+#include "qmemman_algo.h"
 
 namespace balloon::compare {
 
-struct QmemmanConfig {
-    double preferenceFactor = 1.3;
-    KiB minPreference = mib(200);
-    KiB xenFree = mib(50);
-    KiB minRebalance = mib(150);
-};
+// What qmemman sees of each domain: `used` from the report (a Qubes agent's figure as is, the
+// others' used + swap, as meminfo-writer counts it), current = Xen's allocation, last target =
+// memory/target + videoram, max = static-max. A pinned or excluded domain, or one without a
+// report, is not balanced. A stuck or uncooperative domain is "no progress" unless qmemman's own
+// rule would clear the marker (within half the reserve of its target, or below its preference).
+std::vector<qmemman::Domain> qmemmanDomains(const HostSnapshot& host,
+                                            const qmemman::Config& config);
 
-// Targets for every domain with a fresh report (the others keep theirs), in write order.
-// Reservations not yet transferred are kept free, as qmemman does for a VM about to start.
-Plan planQmemman(const HostSnapshot& host, const QmemmanConfig& config = {});
+// Targets for every domain (unchanged ones keep theirs), shrinks first. Each reason carries the
+// domain's `used` (demand) and preference (ideal). When balloon() cannot serve a VM start the
+// plan's shortfall says what it lacks: qmemman answers FAIL and the start fails.
+Plan planQmemman(const HostSnapshot& host, const qmemman::Config& config = {});
+
+// e.g. "qmemman: used 1000M, preference 1.3G; set to 1.5G".
+std::string explainQmemman(const DomainPlan& plan);
 
 }  // namespace balloon::compare

@@ -1,6 +1,8 @@
 #include "run.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <stdexcept>
@@ -14,7 +16,9 @@ namespace {
 
 // Plays the toolstack for the creates that may wait (`wait` in the scenario): like a toolstack
 // in front of squeezed or balloond, it reserves the domain's memory with the balancer, builds the
-// domain once the memory free beyond the slush covers it, and gives up at the deadline.
+// domain once the memory free beyond the slush covers it, and gives up at the deadline. Under a
+// StartRule (qmemman's protocol) a start also fails when the balancer refuses it, or when free
+// memory stalls.
 class Toolstack {
 public:
     // Takes the waiting creates out of the scenario: the simulation would build a domain the
@@ -30,9 +34,11 @@ public:
         });
     }
 
-    // Builds what can be built; returns how many creates gave up in this step.
-    std::uint64_t step(sim::Simulation& sim, KiB slush) {
-        std::uint64_t failed = 0;
+    // Builds what can be built; counts the builds, their latency and the creates that gave up.
+    void step(sim::Simulation& sim, KiB slush, const std::optional<StartRule>& rule,
+              RunResult& result) {
+        const KiB free = sim.host().hostInfo().freeKiB();
+        const bool stalled = rule && stalledFor(sim.now(), free, *rule);
         std::erase_if(waiting_, [&](const Create& c) {
             if (sim.now() < c.at) {
                 return false;
@@ -40,6 +46,9 @@ public:
             if (sim.host().hostInfo().freeKiB() >= c.memory + slush) {
                 try {
                     sim.create(c.name);
+                    ++result.creates;
+                    result.createLatencyMax =
+                        std::max(result.createLatencyMax, sim::toSeconds(sim.now() - c.at));
                     return true;
                 } catch (const xen::HypervisorError& e) {
                     if (e.error() != ENOMEM) {
@@ -47,13 +56,25 @@ public:
                     }
                 }
             }
-            if (sim.now() >= c.at + c.wait) {
-                ++failed;
+            if (sim.now() >= c.at + c.wait ||
+                (stalled &&
+                 sim.now() - c.at >= std::chrono::duration_cast<sim::Duration>(rule->window))) {
+                ++result.createsFailed;
                 return true;
             }
             return false;
         });
-        return failed;
+    }
+
+    // The balancer answered FAIL: every start under way fails.
+    void refuse(sim::SimTime now, RunResult& result) {
+        std::erase_if(waiting_, [&](const Create& c) {
+            if (now < c.at) {
+                return false;
+            }
+            ++result.createsFailed;
+            return true;
+        });
     }
 
     // Reservations for the creates under way (not yet transferred: the domain does not exist).
@@ -74,7 +95,20 @@ private:
         sim::SimTime at;
         sim::Duration wait;
     };
+
+    // Free memory grew by less than the rule's minimum over its window (samples kept that long).
+    bool stalledFor(sim::SimTime now, KiB free, const StartRule& rule) {
+        const auto window = std::chrono::duration_cast<sim::Duration>(rule.window);
+        freeSeen_.emplace_back(now, free);
+        while (freeSeen_.size() > 1 && now - freeSeen_[1].first >= window) {
+            freeSeen_.pop_front();
+        }
+        const auto& [then, before] = freeSeen_.front();
+        return now - then >= window && free < before + rule.minProgress;
+    }
+
     std::vector<Create> waiting_;
+    std::deque<std::pair<sim::SimTime, KiB>> freeSeen_;
 };
 
 double mibOf(KiB amount) {
@@ -84,28 +118,50 @@ double mibOf(KiB amount) {
 // The figures taken at every step.
 class Meter {
 public:
-    explicit Meter(const RunConfig& config) : config_(config) {}
+    Meter(const RunConfig& config, KiB reserve) : config_(config), reserve_(reserve) {}
+
+    // Right after the simulation stepped, before the balancer answers: a kill now came under
+    // the target the balancer had set, judged against the report it had seen.
+    void countKills(sim::Simulation& sim) {
+        for (const sim::SimGuest* guest : sim.guests()) {
+            const std::string& name = guest->spec().name;
+            std::uint64_t& kills = oomKills_[name];
+            if (guest->oomKills() > kills) {
+                const auto used = lastUsed_.find(name);
+                const auto target = sim.target(name);
+                if (used != lastUsed_.end() && target && *target < used->second) {
+                    result_.oomKillsCaused += guest->oomKills() - kills;
+                }
+                kills = guest->oomKills();
+            }
+        }
+    }
 
     void observe(sim::Simulation& sim, sim::Duration dt) {
         const double seconds = sim::toSeconds(dt);
         const KiB free = sim.host().hostInfo().freeKiB();
         KiB idle = free;
+        bool pressed = false;
         for (const sim::SimGuest* guest : sim.guests()) {
             const GuestReport& truth = guest->truth();
             const KiB available = truth.available.value_or(KiB{});
             const double floor = static_cast<double>(truth.total.count()) * config_.availableFloor;
             if (guest->underPressure() || static_cast<double>(available.count()) < floor) {
                 result_.pressureSeconds += seconds;
+                pressed = true;
             }
             idle += truth.free.value_or(KiB{});  // unused: neither in use nor cache
-            std::uint64_t& kills = oomKills_[guest->spec().name];
-            kills = std::max(kills, guest->oomKills());
+            if (const auto report = guest->report()) {
+                lastUsed_[guest->spec().name] = report->used;
+            }
         }
         idleMiBSeconds_ += mibOf(idle) * seconds;
-        result_.seconds += seconds;
-        if (free < config_.slush) {
-            ++result_.slushBreaches;
+        if (pressed) {
+            result_.idlePressedGiBs += mibOf(free - reserve_) / 1024.0 * seconds;
         }
+        result_.seconds += seconds;
+        result_.reserveBreaches += free < reserve_ ? 1U : 0U;
+        result_.lowLineBreaches += free < config_.lowLine ? 1U : 0U;
     }
 
     RunResult& result() { return result_; }
@@ -120,9 +176,11 @@ public:
 
 private:
     const RunConfig& config_;
+    KiB reserve_;
     RunResult result_;
     double idleMiBSeconds_ = 0;
     std::map<std::string, std::uint64_t> oomKills_;  // by name: a destroyed guest still counts
+    std::map<std::string, KiB> lastUsed_;            // what each guest's last report said it used
 };
 
 }  // namespace
@@ -133,7 +191,7 @@ RunResult runScenario(const sim::Scenario& scenario, const Contender& contender,
     Toolstack toolstack(playing);
     sim::Simulation sim(std::move(playing));
     HostView view(sim);
-    Meter meter(config);
+    Meter meter(config, contender.slush);
     meter.result().scenario = scenario.name;
     meter.result().policy = contender.name;
 
@@ -144,11 +202,15 @@ RunResult runScenario(const sim::Scenario& scenario, const Contender& contender,
     while (sim.now() < scenario.duration) {
         const sim::Duration dt = std::min(scenario.step, scenario.duration - sim.now());
         sim.step(dt);
-        meter.result().createsFailed += toolstack.step(sim, contender.slush);
+        meter.countKills(sim);
+        toolstack.step(sim, contender.slush, contender.startRule, meter.result());
         if (contender.plan && sim.now() - lastRound >= roundEvery) {
             lastRound = sim.now();
             const KiB free = sim.host().hostInfo().freeKiB();
             const Plan plan = contender.plan(view.snapshot(toolstack.reservations(sim.now())));
+            if (contender.startRule && plan.shortfall) {
+                toolstack.refuse(sim.now(), meter.result());
+            }
             meter.result().targetChanges += view.apply(plan, free, contender.slush);
         }
         meter.observe(sim, dt);

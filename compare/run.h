@@ -17,8 +17,9 @@ namespace balloon::compare {
 struct RunConfig {
     // The daemon's default sample interval: a round runs at least this often.
     sim::Duration sampleInterval = std::chrono::seconds(2);
-    // Free host memory below this is a breach, whatever the policy keeps (PolicyConfig's slush).
-    KiB slush = PolicyConfig{}.slush;
+    // The common line every policy is also held to: Xen's own low-memory floor (qmemman's
+    // XEN_FREE_MEM_MIN). Each policy's own reserve is the contender's slush.
+    KiB lowLine = mib(25);
     // A guest is under pressure while MemAvailable is below this share of MemTotal, or swapping.
     double availableFloor = 0.10;
     // When set, each run's trace is written there as <scenario>-<policy>.csv (sim/trace.h).
@@ -33,10 +34,19 @@ struct RunResult {
     std::string policy;
     double pressureSeconds = 0;  // summed over guests
     double idleMiB = 0;          // average of host free + every guest's MemFree (unused)
+    // Free host memory beyond the policy's reserve while some guest was under pressure, summed
+    // over time: memory the policy left idle when it was needed (GiB x s).
+    double idlePressedGiBs = 0;
     std::uint64_t targetChanges = 0;
-    std::uint64_t slushBreaches = 0;  // steps ending with host free below the slush
+    std::uint64_t reserveBreaches = 0;  // steps ending with host free below the policy's reserve
+    std::uint64_t lowLineBreaches = 0;  // ... below the common line (RunConfig::lowLine)
     std::uint64_t oomKills = 0;
+    // OOM kills the balancer caused: the guest's target was below what its last report said
+    // it used when the kill came.
+    std::uint64_t oomKillsCaused = 0;
+    std::uint64_t creates = 0;        // domains the toolstack built after waiting for memory
     std::uint64_t createsFailed = 0;  // domains the toolstack could not build in time
+    double createLatencyMax = 0;      // seconds from the request to the build, the longest
     double seconds = 0;               // virtual time simulated
 };
 

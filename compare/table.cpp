@@ -18,13 +18,16 @@ std::string fixed(double value, int decimals) {
 }  // namespace
 
 void writeMarkdown(std::ostream& out, std::span<const RunResult> results) {
-    out << "| scenario | policy | pressure-s | idle MiB | target changes | slush breaches | "
-           "OOM kills | creates failed |\n"
-        << "|---|---|---:|---:|---:|---:|---:|---:|\n";
+    out << "| scenario | policy | pressure-s | OOM kills | caused | own-reserve breaches | "
+           "< 25 MiB breaches | idle while pressed GiB-s | idle MiB | target changes | "
+           "starts | longest start s | starts failed |\n"
+        << "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const RunResult& r : results) {
         out << "| " << r.scenario << " | " << r.policy << " | " << fixed(r.pressureSeconds, 1)
-            << " | " << fixed(r.idleMiB, 0) << " | " << r.targetChanges << " | " << r.slushBreaches
-            << " | " << r.oomKills << " | " << r.createsFailed << " |\n";
+            << " | " << r.oomKills << " | " << r.oomKillsCaused << " | " << r.reserveBreaches
+            << " | " << r.lowLineBreaches << " | " << fixed(r.idlePressedGiBs, 1) << " | "
+            << fixed(r.idleMiB, 0) << " | " << r.targetChanges << " | " << r.creates << " | "
+            << fixed(r.createLatencyMax, 1) << " | " << r.createsFailed << " |\n";
     }
 }
 
@@ -32,8 +35,10 @@ void writeCsv(std::ostream& out, std::span<const RunResult> results) {
     out << kComparisonCsvHeader << '\n';
     for (const RunResult& r : results) {
         out << r.scenario << ',' << r.policy << ',' << fixed(r.pressureSeconds, 1) << ','
-            << fixed(r.idleMiB, 1) << ',' << r.targetChanges << ',' << r.slushBreaches << ','
-            << r.oomKills << ',' << r.createsFailed << '\n';
+            << r.oomKills << ',' << r.oomKillsCaused << ',' << r.reserveBreaches << ','
+            << r.lowLineBreaches << ',' << fixed(r.idlePressedGiBs, 2) << ',' << fixed(r.idleMiB, 1)
+            << ',' << r.targetChanges << ',' << r.creates << ',' << fixed(r.createLatencyMax, 1)
+            << ',' << r.createsFailed << '\n';
     }
 }
 

@@ -12,6 +12,7 @@ void writeMarkdown(std::ostream& out, std::span<const RunResult> results);
 void writeCsv(std::ostream& out, std::span<const RunResult> results);
 
 inline constexpr const char* kComparisonCsvHeader =
-    "scenario,policy,pressure_s,idle_mib,target_changes,slush_breaches,oom_kills,creates_failed";
+    "scenario,policy,pressure_s,oom_kills,oom_kills_caused,reserve_breaches,low_line_breaches,"
+    "idle_pressed_gib_s,idle_mib,target_changes,creates,create_latency_max_s,creates_failed";
 
 }  // namespace balloon::compare

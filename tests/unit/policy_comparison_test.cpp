@@ -1,7 +1,12 @@
-// The policy comparison (compare/): the comparison set under balloond's demand policy, squeezed's
-// proportional policy, a qmemman-style policy and a static split. In every scenario demand keeps
-// host free memory above the slush, builds every domain, and has no more pressure-seconds than any
-// baseline (strictly fewer wherever a baseline has any). Headless, in virtual time.
+// The policy comparison (compare/): the comparison set under balloond's demand policy, core's
+// proportional policy, the faithful qmemman and squeezed (compare/qmemman_algo.h,
+// compare/squeezed_policy.h) and a static split, headless, in virtual time. Issue 19's bar for
+// demand, on every scenario: pressure-seconds no worse than the best other policy, no OOM kill
+// it caused, no more OOM kills in all than the fewest any other policy has, no more VM-start
+// failures, and no breach of its own reserve (nor of Xen's 25 MiB line). Where demand does not
+// meet it today the pair is listed in kKnownGaps with its figures, and KnownGaps.StillHold checks
+// each entry is still a loss, so a fix that closes one fails until its entry is removed.
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -18,9 +23,10 @@ const std::vector<RunResult>& results() {
     return all;
 }
 
-std::map<std::string, RunResult> byPolicy(const std::string& scenario) {
+std::map<std::string, RunResult> byPolicy(const std::vector<RunResult>& all,
+                                          const std::string& scenario) {
     std::map<std::string, RunResult> out;
-    for (const RunResult& r : results()) {
+    for (const RunResult& r : all) {
         if (r.scenario == scenario) {
             out.emplace(r.policy, r);
         }
@@ -28,42 +34,81 @@ std::map<std::string, RunResult> byPolicy(const std::string& scenario) {
     return out;
 }
 
-bool beats(const RunResult& demand, const RunResult& baseline) {
-    // Where a baseline keeps every guest out of pressure, demand must too.
-    return baseline.pressureSeconds == 0 ? demand.pressureSeconds == 0
-                                         : demand.pressureSeconds < baseline.pressureSeconds;
+std::map<std::string, RunResult> byPolicy(const std::string& scenario) {
+    return byPolicy(results(), scenario);
+}
+
+// Where demand loses today (bench/results/policy-comparison.md): the scenario ("-1h": over an
+// hour), the policy that does better, the measure, demand's figure and the other's.
+struct KnownGap {
+    const char* scenario;
+    const char* policy;
+    const char* measure;
+    double demand;
+    double other;
+};
+constexpr KnownGap kKnownGaps[] = {
+    // The faithful qmemman has less pressure on the overcommitted host: it hands out everything
+    // beyond its 50 MiB reserve at once, where demand keeps headroom and a step cap.
+    {"overcommit", "qmemman", "pressure-s", 829.3, 745.4},
+    {"overcommit-1h", "qmemman", "pressure-s", 4872.7, 4101.5},
+    // OOM kills: none caused by demand (every kill came above what the guest last reported
+    // using: bursts faster than any round), but more than the policies that never reclaim idle
+    // memory (proportional and squeezed keep every guest at the same share; static never moves).
+    {"burst", "proportional", "oom-kills", 22, 1},
+    {"burst", "squeezed", "oom-kills", 22, 1},
+    {"burst", "static", "oom-kills", 22, 16},
+    {"overcommit", "proportional", "oom-kills", 6, 2},
+    {"overcommit", "squeezed", "oom-kills", 6, 2},
+    {"overcommit", "static", "oom-kills", 6, 4},
+    {"stuck-guest", "proportional", "oom-kills", 1, 0},
+};
+
+bool knownGap(const std::string& scenario, const std::string& policy, const std::string& measure) {
+    return std::ranges::any_of(kKnownGaps, [&](const KnownGap& g) {
+        return scenario == g.scenario && policy == g.policy && measure == g.measure;
+    });
+}
+
+double measureOf(const RunResult& r, const std::string& measure) {
+    if (measure == "pressure-s") {
+        return r.pressureSeconds;
+    }
+    if (measure == "oom-kills") {
+        return static_cast<double>(r.oomKills);
+    }
+    ADD_FAILURE() << "unknown measure " << measure;
+    return 0;
 }
 
 class EveryScenario : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(EveryScenario, DemandKeepsTheSlushAndBuildsEveryDomain) {
+TEST_P(EveryScenario, DemandKeepsItsReserveCausesNoKillAndBuildsAsManyDomains) {
     const auto runs = byPolicy(GetParam());
-    ASSERT_EQ(runs.size(), 4U) << "the scenario should run under all four policies";
-    EXPECT_EQ(runs.at("demand").slushBreaches, 0U);
-    EXPECT_EQ(runs.at("demand").createsFailed, 0U);
-}
-
-TEST_P(EveryScenario, DemandBeatsEveryBaselineOnPressureSeconds) {
-    const auto runs = byPolicy(GetParam());
-    ASSERT_EQ(runs.size(), 4U);
+    ASSERT_EQ(runs.size(), 5U) << "the scenario should run under all five policies";
     const RunResult& demand = runs.at("demand");
-    for (const auto& [name, baseline] : runs) {
-        if (name != "demand") {
-            EXPECT_TRUE(beats(demand, baseline))
-                << "demand " << demand.pressureSeconds << " pressure-s, " << name << " "
-                << baseline.pressureSeconds;
-        }
+    EXPECT_EQ(demand.reserveBreaches, 0U);
+    EXPECT_EQ(demand.lowLineBreaches, 0U);
+    EXPECT_EQ(demand.oomKillsCaused, 0U);
+    for (const auto& [name, other] : runs) {
+        EXPECT_LE(demand.createsFailed, other.createsFailed) << name;
     }
 }
 
-// OOM kills come at a burst's first second, when demand jumps past what the guest holds plus
-// its swap. A policy that reclaims idle memory cannot know the next peak; the ones that never
-// reclaim it (proportional, static) have fewer kills and two to three times the pressure
-// (docs/policy.md, "Comparison"). Against the baseline that also reclaims, demand has no more.
-TEST_P(EveryScenario, DemandHasNoMoreOomKillsThanTheQmemmanBaseline) {
+// Against each other policy: no more pressure-seconds and no more OOM kills, except the known
+// gaps.
+TEST_P(EveryScenario, DemandIsNoWorseThanAnyOtherPolicyOnPressureAndKills) {
     const auto runs = byPolicy(GetParam());
-    ASSERT_EQ(runs.size(), 4U);
-    EXPECT_LE(runs.at("demand").oomKills, runs.at("qmemman").oomKills);
+    ASSERT_EQ(runs.size(), 5U);
+    const RunResult& demand = runs.at("demand");
+    for (const auto& [name, other] : runs) {
+        for (const char* measure : {"pressure-s", "oom-kills"}) {
+            if (name != "demand" && !knownGap(GetParam(), name, measure)) {
+                EXPECT_LE(measureOf(demand, measure), measureOf(other, measure))
+                    << measure << " against " << name;
+            }
+        }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(PolicyComparison, EveryScenario,
@@ -75,19 +120,14 @@ INSTANTIATE_TEST_SUITE_P(PolicyComparison, EveryScenario,
                              return name;
                          });
 
-// The two scenarios demand used to lose (burst to qmemman, overcommit to static) are the ones
-// where every baseline has pressure: a sharper check that demand wins them by the margin the
-// committed figures show (bench/results/policy-comparison.md), not by a rounding.
-void expectWinsByAMargin(const std::vector<RunResult>& all, const std::string& scenario) {
-    std::map<std::string, RunResult> runs;
-    for (const RunResult& r : all) {
-        if (r.scenario == scenario) {
-            runs.emplace(r.policy, r);
-        }
-    }
-    ASSERT_EQ(runs.size(), 4U) << scenario;
+// The two scenarios where every other policy has pressure: a sharper check that demand wins them
+// by a margin (3 %), not by a rounding, except the known gaps.
+void expectWinsByAMargin(const std::vector<RunResult>& all, const std::string& scenario,
+                         const std::string& label) {
+    const auto runs = byPolicy(all, scenario);
+    ASSERT_EQ(runs.size(), 5U) << scenario;
     for (const auto& [name, baseline] : runs) {
-        if (name != "demand") {
+        if (name != "demand" && !knownGap(label, name, "pressure-s")) {
             EXPECT_LT(runs.at("demand").pressureSeconds, 0.97 * baseline.pressureSeconds)
                 << scenario << ": " << name;
         }
@@ -95,19 +135,45 @@ void expectWinsByAMargin(const std::vector<RunResult>& all, const std::string& s
 }
 
 TEST(PolicyComparison, OnBurstsDemandWinsByAMargin) {
-    expectWinsByAMargin(results(), "burst");
+    expectWinsByAMargin(results(), "burst", "burst");
+}
+
+const std::vector<RunResult>& overcommitHour() {
+    static const std::vector<RunResult> all = [] {
+        RunConfig hour;
+        hour.duration = std::chrono::hours(1);
+        const std::filesystem::path files[] = {std::filesystem::path(BALLOON_SCENARIO_DIR) /
+                                               "overcommit.toml"};
+        return compareAll(files, {}, hour);
+    }();
+    return all;
 }
 
 // The overcommitted host becomes short after about four minutes: its 10 minutes show little
 // (demand beats static, asserted above); an hour shows whether the policy keeps moving memory
 // (it used to freeze around two guests judged stuck, and lost to static: 5,666 to 5,099).
 TEST(PolicyComparison, OnAnOvercommittedHostOverAnHourDemandWinsByAMargin) {
-    RunConfig hour;
-    hour.duration = std::chrono::hours(1);
-    const std::filesystem::path file =
-        std::filesystem::path(BALLOON_SCENARIO_DIR) / "overcommit.toml";
-    const std::filesystem::path files[] = {file};
-    expectWinsByAMargin(compareAll(files, {}, hour), "overcommit");
+    expectWinsByAMargin(overcommitHour(), "overcommit", "overcommit-1h");
+}
+
+TEST(KnownGaps, StillHold) {
+    for (const KnownGap& gap : kKnownGaps) {
+        std::string scenario = gap.scenario;
+        const bool hour = scenario.ends_with("-1h");
+        if (hour) {
+            scenario.resize(scenario.size() - 3);
+        }
+        const auto runs = byPolicy(hour ? overcommitHour() : results(), scenario);
+        ASSERT_TRUE(runs.contains("demand") && runs.contains(gap.policy)) << gap.scenario;
+        const double demand = measureOf(runs.at("demand"), gap.measure);
+        const double other = measureOf(runs.at(gap.policy), gap.measure);
+        EXPECT_GT(demand, other) << gap.scenario << " " << gap.measure
+                                 << ": demand no longer loses to " << gap.policy
+                                 << "; remove the entry from kKnownGaps";
+        EXPECT_NEAR(demand, gap.demand, 0.05 * gap.demand + 0.5)
+            << gap.scenario << " " << gap.measure;
+        EXPECT_NEAR(other, gap.other, 0.05 * gap.other + 0.5) << gap.scenario << " " << gap.measure;
+    }
 }
 
 TEST(PolicyComparison, TheStaticSplitNeverChangesATarget) {
