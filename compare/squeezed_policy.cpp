@@ -17,6 +17,7 @@ std::vector<Target> balance(KiB usable, KiB keepFree, std::span<const Domain> do
         s.domid = d.domid;
         s.movable = d.active;
         s.floor = d.dynamicMin;
+        s.shareFloor = d.dynamicMin;  // squeezed knows no guest-set floor
         s.ceiling = d.dynamicMax;
         s.ideal = d.actual;
         if (!d.active) {
