@@ -78,7 +78,7 @@ TEST_F(DomainChurn, AThousandCreateDestroyCyclesGrowNothing) {
     EXPECT_EQ(end.openFds, warm.openFds);
     EXPECT_EQ(end.xenstoredWatches, warm.xenstoredWatches);
     // Allocator noise is a few KiB; a leak of one record per cycle would be hundreds of KiB.
-    EXPECT_LT(end.heapBytes, warm.heapBytes + 64 * 1024)
+    EXPECT_LT(end.heapBytes, warm.heapBytes + std::size_t{64} * 1024)
         << "heap grew by " << (end.heapBytes - warm.heapBytes) << " bytes";
     if (!underMemoryChecker()) {
         EXPECT_LT(end.rssKiB, warm.rssKiB + 1024)
