@@ -4,21 +4,13 @@
 #include <optional>
 #include <set>
 
+#include "untrusted_text.h"
+
 namespace balloon::qmemman {
 namespace {
 
 bool isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-std::string_view strip(std::string_view s) {
-    while (!s.empty() && isSpace(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && isSpace(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 // Plain decimal digits, no sign, no leading zero (but "0"), at most `max`.
@@ -79,7 +71,7 @@ Request parseRequest(std::string_view line) {
     if (line.size() > kMaxRequestBytes) {
         return Invalid{"longer than " + std::to_string(kMaxRequestBytes) + " bytes"};
     }
-    const std::string_view text = strip(line);
+    const std::string_view text = trimWhere(line, isSpace);
     if (text.empty()) {
         return Invalid{"an empty request"};
     }
