@@ -6,6 +6,7 @@
 #include "policy/explain.h"
 #include "policy/policy.h"
 #include "size.h"
+#include "toolstack_range.h"
 
 namespace balloon::daemon {
 namespace {
@@ -133,6 +134,8 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
             reportsChanged = reports_.onChange(*record, now) || reportsChanged;
         } else if (event.path.starts_with(base + "/memory/")) {
             onMemoryChanged(*record, now);
+        } else if (event.path.starts_with(base + "/control/")) {
+            registry_.reloadControlKeys(*record);
         }
     }
     if (domainsChanged) {
@@ -213,9 +216,15 @@ HostSnapshot Balancer::snapshot(TimePoint now) {
             d.max = o->max;
             d.weight = o->weight;
         }
+        // squeezed's interface: the toolstack's range narrows the configured one.
+        const MemoryRange range =
+            narrowRange({d.min, d.max}, {record.dynamicMin, record.dynamicMax});
+        d.min = range.min;
+        d.max = range.max;
         const ConfiguredHold hold = config_.holdOn(domid, record.name, record.uuid);
         d.pinned = d.pinned || hold.pinned;
-        d.excluded = hold.excluded;
+        d.excluded = hold.excluded || (config_.compat.requireFeatureBalloon && domid != kDom0 &&
+                                       !record.featureBalloon);
         if (domid == kDom0) {
             d.min = max(d.min.value_or(KiB{0}), max(dom0Floor(), kXlDom0Minimum));
         }
