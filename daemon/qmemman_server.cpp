@@ -185,12 +185,12 @@ void QmemmanServer::onRequest(Id id) {
     } else {
         startSizing(c, std::move(std::get<qmemman::SetSizes>(request).domains));
     }
-    // The connection may be answered by now: settle it, then shrink or grow the others at once
-    // (the round's observer settles it otherwise). Nothing below may use `c`.
+    // Memory already free is granted now; anything else is settled after a round, which starts
+    // at once to shrink or grow the others (sizes are judged only after it: B = 0 means the
+    // target that round gives). Nothing below may use `c`.
     const auto again = connections_.find(id);
-    if (again != connections_.end() &&
-        ((again->second.phase == Phase::Freeing && settleFreeing(id, again->second, nullptr)) ||
-         (again->second.phase == Phase::Sizing && settleSizing(id, again->second, false)))) {
+    if (again != connections_.end() && again->second.phase == Phase::Freeing &&
+        settleFreeing(id, again->second, nullptr)) {
         return;
     }
     daemon_.roundSoon();
