@@ -116,8 +116,17 @@ OwnedFd listenUnix(const std::filesystem::path& path, mode_t mode,
     if (::chmod(text.c_str(), mode) != 0) {
         throw socketError(path, "chmod");
     }
-    if (owner && ::chown(text.c_str(), owner->uid, owner->gid) != 0) {
-        throw socketError(path, "chown (balloond runs as root where it serves qmemman's socket)");
+    // The unit forbids chown (no CAP_CHOWN, no @chown calls): only an owner other than
+    // balloond's own needs it, and the drop-in docs/operating.md shows.
+    struct stat made {};
+    if (owner && (::stat(text.c_str(), &made) != 0 || made.st_uid != owner->uid ||
+                  made.st_gid != owner->gid)) {
+        if (::chown(text.c_str(), owner->uid, owner->gid) != 0) {
+            throw socketError(path,
+                              "chown to [compat] qmemman-socket-owner (the unit needs "
+                              "CapabilityBoundingSet=CAP_CHOWN and SystemCallFilter=@chown: "
+                              "docs/operating.md, \"Moving from qmemman\")");
+        }
     }
     if (::listen(fd.get(), SOMAXCONN) != 0) {
         throw socketError(path, "listen");
