@@ -30,11 +30,14 @@ bool reachedTarget(const DomainRecord& record) {
 }  // namespace
 
 PendingCalls::~PendingCalls() {
-    for (auto& [key, w] : waits_) {
+    // Not structured bindings: a lambda may not capture one in C++20.
+    for (auto& entry : waits_) {
+        Wait& w = entry.second;
         daemon_.loop().cancelTimer(w.timer);
         answer([&] { w.result.returnError(dbus::toDbusError(Errc::Failed, "balloond stopped")); });
     }
-    for (auto& [key, r] : reservations_) {
+    for (auto& entry : reservations_) {
+        Reservation& r = entry.second;
         daemon_.loop().cancelTimer(r.timer);
         answer([&] { r.result.returnError(dbus::toDbusError(Errc::Failed, "balloond stopped")); });
     }
