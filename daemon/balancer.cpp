@@ -192,7 +192,22 @@ void Balancer::observeConvergence(TimePoint now) {
     }
 }
 
-HostSnapshot Balancer::snapshot(TimePoint now) {
+std::optional<TimePoint> Balancer::unusedReservationsSince() {
+    std::optional<TimePoint> since;
+    for (const EndedReservation& ended : reservations_.takeEnded()) {
+        const auto it = reservedAt_.find(ended.id);
+        if (it == reservedAt_.end()) {
+            continue;  // made by a previous run: when is unknown
+        }
+        if (!ended.used) {
+            since = since ? std::min(*since, it->second) : it->second;
+        }
+        reservedAt_.erase(it);
+    }
+    return since;
+}
+
+HostSnapshot Balancer::snapshot(TimePoint now, std::optional<TimePoint> holdsLiftedSince) {
     HostSnapshot host;
     host.total = lastHostTotal_;
     host.free = lastHostFree_;
@@ -211,6 +226,11 @@ HostSnapshot Balancer::snapshot(TimePoint now) {
         d.pinned = record.pinned;
         d.convergence = record.convergence.state();
         d.lastTargetChange = record.lastTargetChange;
+        // Shrunk for a reservation that ended unused: back at once, not after the hold time.
+        if (holdsLiftedSince && record.lastTargetChange &&
+            *record.lastTargetChange >= *holdsLiftedSince) {
+            d.lastTargetChange.reset();
+        }
         if (const DomainOverride* o = config_.overrideFor(record.name, record.uuid)) {
             d.min = o->min;
             d.max = o->max;
@@ -261,7 +281,9 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
         return record != nullptr && record->actual + mib(2) >= r.amount;
     });
 
-    const Plan plan = policy::decide(snapshot(now), config_.policy);
+    const std::optional<TimePoint> lifted = unusedReservationsSince();
+    const Plan plan = policy::decide(snapshot(now, lifted), config_.policy);
+    lastRoundAt_ = now;
     summary.domains = plan.domains.size();
     summary.shortfall = plan.shortfall;
     summary.plan = plan;
@@ -297,7 +319,7 @@ void Balancer::logWrites(const Plan& plan, const ApplyOutcome& applied) {
 }
 
 Plan Balancer::dryRun(TimePoint now) {
-    return policy::decide(snapshot(now), config_.policy);
+    return policy::decide(snapshot(now, std::nullopt), config_.policy);
 }
 
 void Balancer::setTarget(DomId domid, KiB target, TimePoint now) {
@@ -344,7 +366,9 @@ std::string Balancer::reserve(KiB amount, const std::string& owner, std::uint32_
                                                 formatSize(lastHostTotal_) + " in all");
     }
     const std::int64_t expires = expirySeconds == 0 ? 0 : unixSeconds() + expirySeconds;
-    return reservations_.add(amount, owner, expires);
+    std::string id = reservations_.add(amount, owner, expires);
+    reservedAt_[id] = lastRoundAt_;
+    return id;
 }
 
 }  // namespace balloon::daemon
