@@ -69,10 +69,7 @@ class Sandbox:
         with open(scenario, "w", encoding="utf-8") as f:
             f.write(SCENARIO)
         with open(config, "w", encoding="utf-8") as f:
-            # A short hold: targets may rise again a second after the memory is released (the
-            # default 60 s hold delays that, a miss of its own: issue 18, item 3).
-            f.write('[policy]\nhold = "1s"\n[compat]\nqmemman-socket = "%s"\n'
-                    'qmemman-timeout = "20s"\n' % self.socket)
+            f.write('[compat]\nqmemman-socket = "%s"\nqmemman-timeout = "20s"\n' % self.socket)
         self.stdout = open(os.path.join(self.dir.name, "stdout"), "w+", encoding="utf-8")
         self.stderr = open(os.path.join(self.dir.name, "stderr"), "w+", encoding="utf-8")
         self.process = subprocess.Popen(
