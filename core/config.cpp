@@ -20,6 +20,7 @@ namespace {
 
 constexpr std::size_t kMaxNameLength = 256;
 constexpr std::size_t kMaxGroupNameLength = 64;
+constexpr std::size_t kMaxSocketPathLength = 107;  // sun_path holds 108 bytes with its NUL
 
 void readHost(TomlReader& r, Config& config) {
     r.readSize("slush", config.policy.slush);
@@ -131,6 +132,59 @@ void readMetrics(TomlReader& r, Config& config) {
     }
 }
 
+// "0600": up to four octal digits, at most 0777 (no setuid, setgid or sticky bits on a socket).
+std::optional<std::uint32_t> parseMode(std::string_view text) {
+    if (text.empty() || text.size() > 4) {
+        return std::nullopt;
+    }
+    std::uint32_t mode = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '7') {
+            return std::nullopt;
+        }
+        mode = mode * 8 + static_cast<std::uint32_t>(c - '0');
+    }
+    return mode <= 0777 ? std::optional(mode) : std::nullopt;
+}
+
+void readCompat(TomlReader& r, Config& config) {
+    CompatConfig& c = config.compat;
+    std::string text;
+    if (r.readString("qmemman-socket", text)) {
+        if (!text.empty() && (text.front() != '/' || text.size() > kMaxSocketPathLength)) {
+            r.fail("qmemman-socket",
+                   "must be an absolute path of at most 107 bytes, e.g. "
+                   "\"/var/run/qubes/qmemman.sock\" (or \"\" for no socket)");
+        }
+        c.qmemmanSocket = text;
+    }
+    if (r.readString("qmemman-socket-owner", c.qmemmanSocketOwner)) {
+        const std::string& owner = c.qmemmanSocketOwner;
+        const bool wordy = std::all_of(owner.begin(), owner.end(), [](char ch) {
+            const auto u = static_cast<unsigned char>(ch);
+            return u > ' ' && u < 0x7f && ch != '/';
+        });
+        if (owner.empty() || owner.size() > 2 * kMaxGroupNameLength + 1 || !wordy ||
+            owner.find(':') != owner.rfind(':') || owner.front() == ':' || owner.back() == ':') {
+            r.fail("qmemman-socket-owner",
+                   "must be \"user\" or \"user:group\" (printable names without spaces or '/')");
+        }
+    }
+    if (r.readString("qmemman-socket-mode", text)) {
+        const auto mode = parseMode(text);
+        if (!mode) {
+            r.fail("qmemman-socket-mode",
+                   "must be octal permission bits of at most \"0777\", e.g. \"0600\" or \"0660\"");
+        }
+        c.qmemmanSocketMode = *mode;
+    }
+    if (r.readDuration("qmemman-timeout", c.qmemmanTimeout) &&
+        (c.qmemmanTimeout < std::chrono::seconds(1) || c.qmemmanTimeout > std::chrono::hours(1))) {
+        r.fail("qmemman-timeout", "must be between 1s and 1h");
+    }
+    r.readBool("require-feature-balloon", c.requireFeatureBalloon);
+}
+
 bool isUuid(std::string_view s) {
     if (s.size() != 36) {
         return false;
@@ -240,7 +294,7 @@ ParsedConfig parseConfig(std::istream& in, std::string_view sourceName) {
     ParsedConfig out;
     TomlReader top(root, sourceName, UnknownKeys::Warn, &out.warnings);
     using Reader = void (*)(TomlReader&, Config&);
-    const std::array<std::pair<std::string_view, Reader>, 7> sections{{
+    const std::array<std::pair<std::string_view, Reader>, 8> sections{{
         {"host", readHost},
         {"dom0", readDom0},
         {"intervals", readIntervals},
@@ -248,6 +302,7 @@ ParsedConfig parseConfig(std::istream& in, std::string_view sourceName) {
         {"limits", readLimits},
         {"dbus", readDbus},
         {"metrics", readMetrics},
+        {"compat", readCompat},
     }};
     std::array<const toml::table*, sections.size()> tables{};
     for (std::size_t i = 0; i < sections.size(); ++i) {

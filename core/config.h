@@ -68,6 +68,18 @@ struct MetricsConfig {
     Millis interval{10000};             // written after a round, at most once per interval
 };
 
+// [compat]: what lets balloond stand where qmemman (Qubes) or squeezed (XenServer) ran.
+struct CompatConfig {
+    // qmemman's client socket (Qubes: /var/run/qubes/qmemman.sock); empty: not served.
+    std::filesystem::path qmemmanSocket;
+    std::string qmemmanSocketOwner = "root";  // "user" or "user:group"; resolved at start
+    std::uint32_t qmemmanSocketMode = 0600;   // permission bits of the socket file
+    // How long balloond tries to free the memory of one `N` request before answering FAIL.
+    Millis qmemmanTimeout{30000};
+    // Balloon only domains that wrote control/feature-balloon (squeezed's rule).
+    bool requireFeatureBalloon = false;
+};
+
 // A domain balloond.toml keeps out of the policy's hands: pinned or excluded by its [[domain]]
 // entry, or dom0 with [dom0] managed = false (excluded).
 struct ConfiguredHold {
@@ -83,6 +95,7 @@ struct Config {
     LimitsConfig limits;
     DbusConfig dbus;
     MetricsConfig metrics;
+    CompatConfig compat;
     std::vector<DomainOverride> domains;
 
     // The override for a domain: the one naming its uuid (any case), else the one naming its

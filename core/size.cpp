@@ -30,13 +30,7 @@ bool isDigit(char c) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && isBlank(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && isBlank(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
+    return trimWhere(s, isBlank);
 }
 
 std::string quote(std::string_view s) {

@@ -15,4 +15,16 @@ std::string quoteUntrusted(std::string_view text, std::size_t maxChars = 24);
 // The text with control characters (below 0x20, and DEL) as \xNN and nothing else changed.
 std::string escapeControlCharacters(std::string_view text);
 
+// The text without the leading and trailing characters for which `drop` is true.
+template <class Pred>
+std::string_view trimWhere(std::string_view text, Pred drop) {
+    while (!text.empty() && drop(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && drop(text.back())) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
 }  // namespace balloon

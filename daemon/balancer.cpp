@@ -6,6 +6,7 @@
 #include "policy/explain.h"
 #include "policy/policy.h"
 #include "size.h"
+#include "toolstack_range.h"
 
 namespace balloon::daemon {
 namespace {
@@ -133,6 +134,8 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
             reportsChanged = reports_.onChange(*record, now) || reportsChanged;
         } else if (event.path.starts_with(base + "/memory/")) {
             onMemoryChanged(*record, now);
+        } else if (event.path.starts_with(base + "/control/")) {
+            registry_.reloadControlKeys(*record);
         }
     }
     if (domainsChanged) {
@@ -189,7 +192,22 @@ void Balancer::observeConvergence(TimePoint now) {
     }
 }
 
-HostSnapshot Balancer::snapshot(TimePoint now) {
+std::optional<TimePoint> Balancer::unusedReservationsSince() {
+    std::optional<TimePoint> since;
+    for (const EndedReservation& ended : reservations_.takeEnded()) {
+        const auto it = reservedAt_.find(ended.id);
+        if (it == reservedAt_.end()) {
+            continue;  // made by a previous run: when is unknown
+        }
+        if (!ended.used) {
+            since = since ? std::min(*since, it->second) : it->second;
+        }
+        reservedAt_.erase(it);
+    }
+    return since;
+}
+
+HostSnapshot Balancer::snapshot(TimePoint now, std::optional<TimePoint> holdsLiftedSince) {
     HostSnapshot host;
     host.total = lastHostTotal_;
     host.free = lastHostFree_;
@@ -208,14 +226,25 @@ HostSnapshot Balancer::snapshot(TimePoint now) {
         d.pinned = record.pinned;
         d.convergence = record.convergence.state();
         d.lastTargetChange = record.lastTargetChange;
+        // Shrunk for a reservation that ended unused: back at once, not after the hold time.
+        if (holdsLiftedSince && record.lastTargetChange &&
+            *record.lastTargetChange >= *holdsLiftedSince) {
+            d.lastTargetChange.reset();
+        }
         if (const DomainOverride* o = config_.overrideFor(record.name, record.uuid)) {
             d.min = o->min;
             d.max = o->max;
             d.weight = o->weight;
         }
+        // squeezed's interface: the toolstack's range narrows the configured one.
+        const MemoryRange range =
+            narrowRange({d.min, d.max}, {record.dynamicMin, record.dynamicMax});
+        d.min = range.min;
+        d.max = range.max;
         const ConfiguredHold hold = config_.holdOn(domid, record.name, record.uuid);
         d.pinned = d.pinned || hold.pinned;
-        d.excluded = hold.excluded;
+        d.excluded = hold.excluded || (config_.compat.requireFeatureBalloon && domid != kDom0 &&
+                                       !record.featureBalloon);
         if (domid == kDom0) {
             d.min = max(d.min.value_or(KiB{0}), max(dom0Floor(), kXlDom0Minimum));
         }
@@ -252,7 +281,9 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
         return record != nullptr && record->actual + mib(2) >= r.amount;
     });
 
-    const Plan plan = policy::decide(snapshot(now), config_.policy);
+    const std::optional<TimePoint> lifted = unusedReservationsSince();
+    const Plan plan = policy::decide(snapshot(now, lifted), config_.policy);
+    lastRoundAt_ = now;
     summary.domains = plan.domains.size();
     summary.shortfall = plan.shortfall;
     summary.plan = plan;
@@ -288,7 +319,7 @@ void Balancer::logWrites(const Plan& plan, const ApplyOutcome& applied) {
 }
 
 Plan Balancer::dryRun(TimePoint now) {
-    return policy::decide(snapshot(now), config_.policy);
+    return policy::decide(snapshot(now, std::nullopt), config_.policy);
 }
 
 void Balancer::setTarget(DomId domid, KiB target, TimePoint now) {
@@ -335,7 +366,9 @@ std::string Balancer::reserve(KiB amount, const std::string& owner, std::uint32_
                                                 formatSize(lastHostTotal_) + " in all");
     }
     const std::int64_t expires = expirySeconds == 0 ? 0 : unixSeconds() + expirySeconds;
-    return reservations_.add(amount, owner, expires);
+    std::string id = reservations_.add(amount, owner, expires);
+    reservedAt_[id] = lastRoundAt_;
+    return id;
 }
 
 }  // namespace balloon::daemon

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -83,7 +84,10 @@ public:
     DomainRecord& require(DomId domid);
 
 private:
-    HostSnapshot snapshot(TimePoint now);
+    HostSnapshot snapshot(TimePoint now, std::optional<TimePoint> holdsLiftedSince);
+    // The earliest time a reservation that ended unused since the last round was made at: target
+    // changes since then were made for it, and the hold time does not keep them.
+    std::optional<TimePoint> unusedReservationsSince();
     void observeConvergence(TimePoint now);
     void markUncooperative(DomainRecord& record, bool uncooperative);
     void onMemoryChanged(DomainRecord& record, TimePoint now);
@@ -106,6 +110,8 @@ private:
     KiB lastHostFree_;
     std::optional<Plan> lastPlan_;
     KiB lastHostTotal_;
+    TimePoint lastRoundAt_{};                      // the `now` of the last round
+    std::map<std::string, TimePoint> reservedAt_;  // reservation id -> lastRoundAt_ when made
 };
 
 }  // namespace balloon::daemon

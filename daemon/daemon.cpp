@@ -1,5 +1,6 @@
 #include "daemon.h"
 
+#include <algorithm>
 #include <csignal>
 
 #include "config.h"
@@ -72,7 +73,19 @@ void Daemon::requestRound() {
         runRound(domainsChanged_);
         return;
     }
-    soonTimer_ = loop_.addTimer(kMinRoundGap - sinceLast, std::nullopt, [this] {
+    armSoonTimer(kMinRoundGap - sinceLast);
+}
+
+void Daemon::roundSoon() {
+    if (soonTimer_) {
+        return;
+    }
+    const auto sinceLast = Clock::now() - lastRound_.value_or(TimePoint{});
+    armSoonTimer(std::max<Clock::duration>(kMinRoundGap - sinceLast, std::chrono::milliseconds(1)));
+}
+
+void Daemon::armSoonTimer(Clock::duration after) {
+    soonTimer_ = loop_.addTimer(after, std::nullopt, [this] {
         loop_.cancelTimer(*soonTimer_);
         soonTimer_.reset();
         runRound(domainsChanged_);
@@ -98,19 +111,24 @@ void Daemon::runRound(bool domainsChanged) {
     }
     metrics_.onRound(balancer_, summary, *lastRound_);
     reportStatus(summary);
-    if (observer_) {
-        observer_(summary);
-    }
+    notifyObservers(summary);
 }
 
 RoundSummary Daemon::roundNow() {
     lastRound_ = Clock::now();
     auto summary = balancer_.round(*lastRound_, false);
     metrics_.onRound(balancer_, summary, *lastRound_);
-    if (observer_) {
-        observer_(summary);
-    }
+    notifyObservers(summary);
     return summary;
+}
+
+void Daemon::notifyObservers(const RoundSummary& summary) {
+    // An observer may remove itself or another (a server stopping): iterate over the ids.
+    for (auto it = observers_.begin(); it != observers_.end();) {
+        const ObserverId id = it->first;
+        it->second(summary);
+        it = observers_.upper_bound(id);
+    }
 }
 
 void Daemon::reload() {

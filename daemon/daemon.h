@@ -5,7 +5,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -28,14 +30,21 @@ public:
     void start();
     // A round from outside the timer (D-Bus Rebalance, the sandbox after a simulation step).
     RoundSummary roundNow();
+    // A round from the loop within kMinRoundGap, never from inside the caller (a qmemman client
+    // that closed while a round was being observed).
+    void roundSoon();
 
     Balancer& balancer() { return balancer_; }
     EventLoop& loop() { return loop_; }
 
-    // Called after every round (metrics, D-Bus property updates, the sandbox display).
-    void setRoundObserver(std::function<void(const RoundSummary&)> observer) {
-        observer_ = std::move(observer);
+    // Called after every round (D-Bus property updates and parked calls, the qmemman socket's
+    // waiting clients), in the order added. The id removes it again.
+    using ObserverId = std::uint64_t;
+    ObserverId addRoundObserver(std::function<void(const RoundSummary&)> observer) {
+        observers_.emplace(nextObserver_, std::move(observer));
+        return nextObserver_++;
     }
+    void removeRoundObserver(ObserverId id) { observers_.erase(id); }
     // Called after a SIGHUP reload took effect, with the new configuration (the D-Bus admin
     // group).
     void setReloadObserver(std::function<void(const Config&)> observer) {
@@ -46,9 +55,11 @@ public:
 private:
     void onXenstoreReadable();
     void requestRound();
+    void armSoonTimer(Clock::duration after);
     void runRound(bool domainsChanged);
     void reload();
     void reportStatus(const RoundSummary& summary);
+    void notifyObservers(const RoundSummary& summary);
 
     static constexpr std::chrono::milliseconds kMinRoundGap{100};
 
@@ -58,7 +69,8 @@ private:
     ConfigLoader reload_;
     ServiceNotifier notifier_;
     std::string lastStatus_;
-    std::function<void(const RoundSummary&)> observer_;
+    std::map<ObserverId, std::function<void(const RoundSummary&)>> observers_;
+    ObserverId nextObserver_ = 1;
     std::function<void(const Config&)> reloadObserver_;
     Metrics metrics_;
     EventLoop::TimerId sampleTimer_ = 0;

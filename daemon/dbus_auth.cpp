@@ -43,20 +43,6 @@ void Authorizer::require(const sdbus::Message& call, std::string_view action) co
                                          "group set in balloond.toml ([dbus] admin-group)");
 }
 
-std::optional<gid_t> lookupGroup(const std::string& name) {
-    std::vector<char> buffer(4096);
-    group entry{};
-    group* found = nullptr;
-    while (getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == ERANGE &&
-           buffer.size() < (1U << 20)) {
-        buffer.resize(buffer.size() * 2);
-    }
-    if (found == nullptr) {
-        return std::nullopt;
-    }
-    return found->gr_gid;
-}
-
 void requireAdminGroup(const DbusConfig& config) {
     if (!config.adminGroup.empty() && !lookupGroup(config.adminGroup)) {
         throw ConfigError(config.adminGroupPosition,

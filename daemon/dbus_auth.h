@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "unix_socket.h"  // lookupGroup
 
 namespace sdbus {
 class Message;
@@ -31,9 +32,6 @@ private:
     std::optional<gid_t> adminGroup_;
     std::string adminGroupName_;
 };
-
-// The gid of a group name; nullopt when there is no such group.
-std::optional<gid_t> lookupGroup(const std::string& name);
 
 // Checks [dbus] admin-group at start-up and on reload: an admin group that does not exist is a
 // configuration error (ConfigError at the key, naming the group), not a silent root-only API.

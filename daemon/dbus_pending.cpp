@@ -5,6 +5,7 @@
 #include "convergence.h"
 #include "errors.h"
 #include "log.h"
+#include "reservation_verdict.h"
 #include "size.h"
 
 namespace balloon::daemon {
@@ -26,24 +27,17 @@ bool reachedTarget(const DomainRecord& record) {
     return distance <= ConvergenceConfig{}.tolerance;
 }
 
-std::string labelsOf(Balancer& balancer, const std::vector<DomId>& domids) {
-    std::string text;
-    for (DomId domid : domids) {
-        const DomainRecord* record = balancer.registry().find(domid);
-        text += (text.empty() ? "" : ", ") +
-                (record != nullptr ? record->label() : "dom" + std::to_string(domid));
-    }
-    return text;
-}
-
 }  // namespace
 
 PendingCalls::~PendingCalls() {
-    for (auto& [key, w] : waits_) {
+    // Not structured bindings: a lambda may not capture one in C++20.
+    for (auto& entry : waits_) {
+        Wait& w = entry.second;
         daemon_.loop().cancelTimer(w.timer);
         answer([&] { w.result.returnError(dbus::toDbusError(Errc::Failed, "balloond stopped")); });
     }
-    for (auto& [key, r] : reservations_) {
+    for (auto& entry : reservations_) {
+        Reservation& r = entry.second;
         daemon_.loop().cancelTimer(r.timer);
         answer([&] { r.result.returnError(dbus::toDbusError(Errc::Failed, "balloond stopped")); });
     }
@@ -139,46 +133,26 @@ void PendingCalls::reserve(sdbus::Result<std::string>&& result, std::string id,
     reservations_.emplace(key, std::move(r));
 }
 
-KiB PendingCalls::outstandingReservations() {
-    KiB sum;
-    for (const auto& r : daemon_.balancer().reservations().active()) {
-        if (!r.domid) {
-            sum += r.amount;
-        }
-    }
-    return sum;
-}
-
 bool PendingCalls::settleReservation(Reservation& r, const RoundSummary* summary) {
     Balancer& balancer = daemon_.balancer();
-    if (balancer.reservations().find(r.id) == nullptr) {
-        answer([&] {
-            r.result.returnError(dbus::toDbusError(
-                Errc::NoSuchReservation,
-                "reservation " + r.id + " was released or expired before the memory was free"));
-        });
-        return true;
-    }
-    const KiB needed = outstandingReservations();
-    if (balancer.lastHostFree() >= needed) {
-        answer([&] { r.result.returnResults(r.id); });
-        return true;
-    }
-    if (summary != nullptr && summary->shortfall && needed > summary->shortfall->reservable) {
-        const Shortfall& sf = *summary->shortfall;
-        std::string message = "cannot free " + formatSize(r.amount) + " for a reservation: with " +
-                              "every other domain at its floor at most " +
-                              formatSize(sf.reservable) + " can be reserved in all";
-        if (!sf.refused.empty()) {
-            message += "; not releasing memory: " + labelsOf(balancer, sf.refused);
-        }
-        if (!sf.atFloor.empty()) {
-            message += "; at their floor: " + labelsOf(balancer, sf.atFloor);
-        }
-        message += ". Ask for less, lower some domains' min, or stop a domain";
-        balancer.reservations().release(r.id);
-        answer([&] { r.result.returnError(dbus::toDbusError(Errc::CannotFreeEnough, message)); });
-        return true;
+    ReservationVerdict verdict = judgeReservation(balancer, r.id, r.amount, summary);
+    switch (verdict.kind) {
+        case ReservationVerdict::Kind::Waiting:
+            return false;
+        case ReservationVerdict::Kind::Ready:
+            answer([&] { r.result.returnResults(r.id); });
+            return true;
+        case ReservationVerdict::Kind::Gone:
+            answer([&] {
+                r.result.returnError(dbus::toDbusError(Errc::NoSuchReservation, verdict.message));
+            });
+            return true;
+        case ReservationVerdict::Kind::CannotFree:
+            balancer.reservations().release(r.id);
+            answer([&] {
+                r.result.returnError(dbus::toDbusError(Errc::CannotFreeEnough, verdict.message));
+            });
+            return true;
     }
     return false;
 }
@@ -191,12 +165,8 @@ void PendingCalls::reservationTimedOut(std::uint64_t key) {
     Reservation& r = it->second;
     daemon_.loop().cancelTimer(r.timer);
     if (!settleReservation(r, nullptr)) {
-        const KiB free = daemon_.balancer().lastHostFree();
-        const std::string message =
-            "could not free " + formatSize(r.amount) + " in time: the host has " +
-            formatSize(free) + " free for " + formatSize(outstandingReservations()) +
-            " of reservations (guests are slow to give memory back); the reservation is "
-            "released: try again with a longer --timeout, or ask for less";
+        const std::string message = reservationTimeoutMessage(daemon_.balancer(), r.amount,
+                                                              "try again with a longer --timeout");
         daemon_.balancer().reservations().release(r.id);
         answer([&] { r.result.returnError(dbus::toDbusError(Errc::CannotFreeEnough, message)); });
     }

@@ -63,7 +63,6 @@ private:
     void waitTimedOut(std::uint64_t key);
     void reservationTimedOut(std::uint64_t key);
     void checkCapacity() const;
-    [[nodiscard]] KiB outstandingReservations();
 
     Daemon& daemon_;
     std::map<std::uint64_t, Wait> waits_;

@@ -47,7 +47,8 @@ BusService::BusService(Daemon& daemon, std::unique_ptr<sdbus::IConnection> conne
             watchOwner(stored->owner);
         }
     }
-    daemon_.setRoundObserver([this](const RoundSummary& summary) { onRound(summary); });
+    roundObserver_ =
+        daemon_.addRoundObserver([this](const RoundSummary& summary) { onRound(summary); });
     daemon_.setReloadObserver([this](const Config& next) { setAdminGroup(next.dbus.adminGroup); });
     busFd_ = connection_->getEventLoopPollData().fd;
     daemon_.loop().watchFd(busFd_, [this] { drain(); });
@@ -66,7 +67,7 @@ BusService::BusService(Daemon& daemon, std::unique_ptr<sdbus::IConnection> conne
 }
 
 BusService::~BusService() {
-    daemon_.setRoundObserver({});
+    daemon_.removeRoundObserver(roundObserver_);
     daemon_.setReloadObserver({});
     daemon_.loop().setPrepareHook({});
     daemon_.loop().unwatchFd(busFd_);

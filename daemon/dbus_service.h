@@ -66,6 +66,7 @@ private:
     std::map<std::string, sdbus::Slot> ownerWatches_;
     std::set<std::string> goneOwners_;  // matches to drop outside their own callback
     int busFd_ = -1;
+    Daemon::ObserverId roundObserver_ = 0;
 };
 
 }  // namespace balloon::daemon

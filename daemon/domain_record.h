@@ -34,6 +34,11 @@ struct DomainRecord {
     KiB staticMax;
     KiB target;
     KiB videoram;
+    // The toolstack's range (squeezed's memory/dynamic-min and -max); absent or malformed: none.
+    std::optional<KiB> dynamicMin;
+    std::optional<KiB> dynamicMax;
+    // The guest wrote control/feature-balloon = "1" ([compat] require-feature-balloon).
+    bool featureBalloon = false;
 
     // The hypervisor's view, refreshed every sample.
     KiB actual;

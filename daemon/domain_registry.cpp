@@ -93,14 +93,10 @@ std::optional<DomainRecord> DomainRegistry::load(const xen::DomainInfo& info) {
     record.path = xs_.domainPath(info.domid);
     const std::string& path = record.path;
     // A domain still being built has no memory keys yet: it is picked up on a later refresh.
-    const auto staticMax = parseKiBValue(xs_.read(path + "/memory/static-max"));
-    const auto target = parseKiBValue(xs_.read(path + "/memory/target"));
-    if (!staticMax || !target) {
+    if (!reloadMemoryKeys(record)) {
         return std::nullopt;
     }
-    record.staticMax = *staticMax;
-    record.target = *target;
-    record.videoram = parseKiBValue(xs_.read(path + "/memory/videoram")).value_or(KiB{0});
+    reloadControlKeys(record);
     record.name = xs_.read(path + "/name").value_or("");
     record.uuid = uuidFromVmPath(xs_.read(path + "/vm"));
     record.type = parseType(xs_.read("/libxl/" + std::to_string(info.domid) + "/type"), info.hvm);
@@ -115,6 +111,7 @@ void DomainRegistry::startWatching(const DomainRecord& record) {
     const std::string token = watchToken(record);
     xs_.watch(path + "/memory", token);
     xs_.watch(path + "/data", token);
+    xs_.watch(path + "/control/feature-balloon", token);
 }
 
 void DomainRegistry::stopWatching(const DomainRecord& record) {
@@ -124,6 +121,7 @@ void DomainRegistry::stopWatching(const DomainRecord& record) {
     try {
         xs_.unwatch(path + "/memory", token);
         xs_.unwatch(path + "/data", token);
+        xs_.unwatch(path + "/control/feature-balloon", token);
     } catch (const xen::XenStoreError&) {
     }
 }
@@ -206,7 +204,14 @@ bool DomainRegistry::reloadMemoryKeys(DomainRecord& record) {
     record.staticMax = *staticMax;
     record.target = *target;
     record.videoram = parseKiBValue(xs_.read(path + "/memory/videoram")).value_or(KiB{0});
+    record.dynamicMin = parseKiBValue(xs_.read(path + "/memory/dynamic-min"));
+    record.dynamicMax = parseKiBValue(xs_.read(path + "/memory/dynamic-max"));
     return true;
+}
+
+void DomainRegistry::reloadControlKeys(DomainRecord& record) {
+    // Guest-writable: only the exact "1" counts, whatever else is there.
+    record.featureBalloon = xs_.read(record.path + "/control/feature-balloon") == "1";
 }
 
 }  // namespace balloon::daemon

@@ -35,9 +35,12 @@ public:
     DomainRecord* find(DomId domid);
     std::map<DomId, DomainRecord>& records() { return records_; }
 
-    // After a watch on the domain's memory/ fired: re-reads target, static-max and videoram.
-    // Returns false when the keys are gone (the domain is being destroyed).
+    // After a watch on the domain's memory/ fired: re-reads target, static-max, videoram and the
+    // toolstack's dynamic-min and dynamic-max. Returns false when the keys are gone (the domain
+    // is being destroyed).
     bool reloadMemoryKeys(DomainRecord& record);
+    // After a watch on control/feature-balloon fired: re-reads it.
+    void reloadControlKeys(DomainRecord& record);
 
     // Watch tokens name the record: "dom:<domid>:<generation>".
     static std::string watchToken(const DomainRecord& record);

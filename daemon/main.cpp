@@ -15,6 +15,7 @@
 #include "exit_status.h"
 #include "log.h"
 #include "options.h"
+#include "qmemman_server.h"
 #include "sandbox_mode.h"
 #include "xenctrl_hypervisor.h"
 #include "xenstore_client.h"
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
         daemon::EventLoop loop;
         daemon::Daemon service(loop, *xenstore, *hypervisor, config, reload);
         service.start();
+        const auto qmemman =
+            daemon::serveQmemman(service, config, daemon::SocketOwnership::Configured);
         // The D-Bus API, on the daemon's own loop: the system bus unless told otherwise.
         std::unique_ptr<daemon::BusService> bus;
         if (!options.noBus) {

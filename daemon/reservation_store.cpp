@@ -88,9 +88,11 @@ void ReservationStore::persist(const StoredReservation& r) {
     xs_.write(entryPath(r.reservation.id), encodeReservation(r));
 }
 
-void ReservationStore::erase(const std::string& id) {
+void ReservationStore::erase(const std::string& id, bool used) {
     xs_.remove(entryPath(id));
-    entries_.erase(id);
+    if (entries_.erase(id) != 0) {
+        ended_.push_back({id, used});
+    }
 }
 
 std::string ReservationStore::add(KiB amount, std::string owner, std::int64_t expiresAtUnix) {
@@ -150,14 +152,16 @@ std::size_t ReservationStore::releaseOwnedBy(const std::string& owner) {
 std::vector<std::string> ReservationStore::expire(
     std::int64_t nowUnix, const std::function<bool(const Reservation&)>& consumed) {
     std::vector<std::string> ids;
+    std::vector<bool> used;
     for (const auto& [id, r] : entries_) {
-        const bool expired = r.expiresAtUnix != 0 && nowUnix >= r.expiresAtUnix;
-        if (expired || (r.reservation.domid && consumed(r.reservation))) {
+        const bool taken = r.reservation.domid && consumed(r.reservation);
+        if (taken || (r.expiresAtUnix != 0 && nowUnix >= r.expiresAtUnix)) {
             ids.push_back(id);
+            used.push_back(taken);
         }
     }
-    for (const auto& id : ids) {
-        erase(id);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        erase(ids[i], used[i]);
     }
     return ids;
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model.h"
@@ -18,6 +19,13 @@ struct StoredReservation {
     Reservation reservation;
     std::string owner;               // D-Bus unique name; released when it leaves the bus
     std::int64_t expiresAtUnix = 0;  // wall-clock seconds (survives restarts); 0 = never
+};
+
+// A reservation that ended: `used` when its domain took the memory, false when it was released,
+// expired or refused without that (the memory it made the guests give back is theirs again).
+struct EndedReservation {
+    std::string id;
+    bool used = false;
 };
 
 class ReservationStore {
@@ -37,17 +45,21 @@ public:
     std::vector<std::string> expire(std::int64_t nowUnix,
                                     const std::function<bool(const Reservation&)>& consumed);
 
+    // The reservations that ended since the last call (the Balancer lifts holds for unused ones).
+    std::vector<EndedReservation> takeEnded() { return std::exchange(ended_, {}); }
+
     [[nodiscard]] std::vector<Reservation> active() const;
     [[nodiscard]] const StoredReservation* find(const std::string& id) const;
     [[nodiscard]] KiB total() const;
 
 private:
     void persist(const StoredReservation& r);
-    void erase(const std::string& id);
+    void erase(const std::string& id, bool used = false);
 
     xen::XenStore& xs_;
     std::map<std::string, StoredReservation> entries_;
     std::uint64_t nextId_ = 1;
+    std::vector<EndedReservation> ended_;
 };
 
 // "<amount KiB> <expires unix|0> <domid|-> <owner|->": the persisted form.

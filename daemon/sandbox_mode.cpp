@@ -16,6 +16,7 @@
 #include "live_view.h"
 #include "private_bus.h"
 #include "private_dir.h"
+#include "qmemman_server.h"
 #include "simulation.h"
 #include "xenstore_client.h"
 #include "xenstored_process.h"
@@ -84,6 +85,8 @@ int runSandbox(const Options& options, const Config& config, const Daemon::Confi
     EventLoop loop;
     Daemon service(loop, *daemonXs, simulation.host(), config, reload);
     service.start();
+    // Qubes' client protocol, when the configuration asks for it (the socket stays the user's).
+    const auto qmemman = serveQmemman(service, config, SocketOwnership::Caller);
 
     // The API on a bus of the sandbox's own (or the one given), so balloonctl works against it.
     std::optional<sandbox::PrivateBus> privateBus;

@@ -59,6 +59,11 @@ void expectDefaults(const Config& c) {
     EXPECT_EQ(c.dbus.adminGroup, "");
     EXPECT_EQ(c.metrics.textfileDir, std::filesystem::path());
     EXPECT_EQ(c.metrics.interval, 10s);
+    EXPECT_EQ(c.compat.qmemmanSocket, std::filesystem::path());
+    EXPECT_EQ(c.compat.qmemmanSocketOwner, "root");
+    EXPECT_EQ(c.compat.qmemmanSocketMode, 0600U);
+    EXPECT_EQ(c.compat.qmemmanTimeout, 30s);
+    EXPECT_FALSE(c.compat.requireFeatureBalloon);
 }
 
 TEST(ConfigParser, AnEmptyFileGivesTheDefaults) {
@@ -284,6 +289,43 @@ TEST(ConfigParser, RefusesARelativeTextfileDirOrATooShortInterval) {
               std::filesystem::path());
 }
 
+TEST(ConfigParser, ReadsTheCompatTable) {
+    const Config c = parse(R"([compat]
+qmemman-socket = "/var/run/qubes/qmemman.sock"
+qmemman-socket-owner = "root:qubes"
+qmemman-socket-mode = "0660"
+qmemman-timeout = "2m"
+require-feature-balloon = true
+)")
+                         .config;
+    EXPECT_EQ(c.compat.qmemmanSocket, "/var/run/qubes/qmemman.sock");
+    EXPECT_EQ(c.compat.qmemmanSocketOwner, "root:qubes");
+    EXPECT_EQ(c.compat.qmemmanSocketMode, 0660U);
+    EXPECT_EQ(c.compat.qmemmanTimeout, 2min);
+    EXPECT_TRUE(c.compat.requireFeatureBalloon);
+}
+
+TEST(ConfigParser, RefusesBadCompatValuesAtTheirPosition) {
+    EXPECT_THAT(errorOf("[compat]\nqmemman-socket = \"qmemman.sock\""),
+                HasSubstr("test.toml:2:18: [compat] qmemman-socket: must be an absolute path"));
+    EXPECT_THAT(errorOf("[compat]\nqmemman-socket = \"/" + std::string(107, 'a') + "\""),
+                HasSubstr("at most 107 bytes"));
+    for (const char* mode : {"\"\"", "\"0800\"", "\"01777\"", "\"rw\"", "\"00600\"", "600"}) {
+        EXPECT_THAT(errorOf(std::string("[compat]\nqmemman-socket-mode = ") + mode),
+                    HasSubstr("[compat] qmemman-socket-mode: "))
+            << mode;
+    }
+    for (const char* owner : {"", "a b", "root:", ":qubes", "a:b:c", "../x"}) {
+        EXPECT_THAT(errorOf(std::string("[compat]\nqmemman-socket-owner = \"") + owner + "\""),
+                    HasSubstr("must be \"user\" or \"user:group\""))
+            << owner;
+    }
+    EXPECT_THAT(errorOf("[compat]\nqmemman-timeout = \"500ms\""),
+                HasSubstr("qmemman-timeout: must be between 1s and 1h"));
+    EXPECT_THAT(errorOf("[compat]\nrequire-feature-balloon = \"yes\""),
+                HasSubstr("require-feature-balloon"));
+}
+
 TEST(ConfigOverrides, MatchUuidFirstThenName) {
     const Config c = parse(R"(
 [[domain]]
@@ -349,6 +391,11 @@ TEST(ShippedConfig, ShowsEveryKeyWithItsTrueDefault) {
                             "admin-group",
                             "textfile-dir",
                             "interval",
+                            "qmemman-socket",
+                            "qmemman-socket-owner",
+                            "qmemman-socket-mode",
+                            "qmemman-timeout",
+                            "require-feature-balloon",
                             "name",
                             "min",
                             "max",
