@@ -83,6 +83,7 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
             s.reason.kind = ReasonKind::PolicyOff;
         } else {
             s.movable = true;
+            s.holding = isStuck(dom);
         }
         s.reason.ideal = s.ideal;
     }

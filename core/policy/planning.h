@@ -22,7 +22,10 @@ struct Slot {
     KiB videoram;
     std::optional<TimePoint> lastChange;
     bool movable = false;  // false: pinned, excluded, stuck, being built, or policy off
-    KiB floor;             // target bounds (enforced on movable domains only)
+    // Stuck or uncooperative, yet planned again (demand: it uses more than its target). It
+    // keeps what it holds until it follows again: nothing may count on that memory.
+    bool holding = false;
+    KiB floor;  // target bounds (enforced on movable domains only)
     KiB ceiling;
     // The admin's floor alone, which proportional shares are measured from. The guest-set floor
     // is only enforced: it follows the target when above it, so a share measured from it would

@@ -23,13 +23,31 @@ KiB outstandingReservations(const HostSnapshot& host, std::span<const Slot> slot
     return reserved;
 }
 
+namespace {
+
+// The least a movable domain's footprint can become: its floor, or what it holds when it does
+// not give memory back.
+KiB lowestFootprint(const Slot& s) {
+    const KiB floor = s.floor + s.videoram;
+    return s.holding ? max(floor, s.actual) : floor;
+}
+
+bool refuses(const Slot& s) {
+    if (s.reason.kind == ReasonKind::Stuck) {
+        return s.actual > s.current + s.videoram;
+    }
+    return s.movable && s.holding && s.actual > s.floor + s.videoram;
+}
+
+}  // namespace
+
 std::optional<Shortfall> shortfallOf(std::span<const Slot> slots, const Budget& budget) {
     KiB committed;
     KiB floors;
     for (const auto& s : slots) {
         committed += footprint(s);
         if (s.movable) {
-            floors += s.floor + s.videoram;
+            floors += lowestFootprint(s);
         }
     }
     const KiB needed = committed + budget.slush + budget.reserved;
@@ -40,7 +58,7 @@ std::optional<Shortfall> shortfallOf(std::span<const Slot> slots, const Budget& 
     sf.missing = needed - budget.usable;
     sf.reservable = budget.usable - budget.slush - budget.fixed - floors;
     for (const auto& s : slots) {
-        if (s.reason.kind == ReasonKind::Stuck && s.actual > s.current + s.videoram) {
+        if (refuses(s)) {
             sf.refused.push_back(s.domid);
         } else if (s.movable && s.target == s.floor) {
             sf.atFloor.push_back(s.domid);

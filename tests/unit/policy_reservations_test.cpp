@@ -38,6 +38,24 @@ TEST(Reservations, SayHowMuchCouldBeFreedAndWhoRefusedWhenTheyCannotBeCovered) {
     EXPECT_EQ(targetOf(plan, 2), mib(512));
 }
 
+// The demand policy plans a stuck guest that uses more than its target again (it cannot release
+// pages in use), but it still holds what it holds: a reservation cannot count on that memory,
+// and the refusal names it at once instead of waiting for it to move.
+TEST(Reservations, AStuckGuestPlannedAgainIsStillCountedAtWhatItHolds) {
+    auto a = withReport(domain(1, gib(4), gib(8)), usingMemory(gib(1)));
+    a.min = gib(3);
+    auto stuck = withReport(domain(2, mib(512), gib(8)), usingMemory(mib(900)));
+    stuck.actual = gib(1);
+    stuck.convergence = Convergence::Stuck;
+    HostSnapshot h = host(mib(64), {a, stuck});
+    h.reservations.push_back({"big-vm", gib(2), std::nullopt});
+    const Plan plan = policy::decide(h, config());
+
+    ASSERT_TRUE(plan.shortfall);
+    EXPECT_EQ(plan.shortfall->reservable, gib(1));
+    EXPECT_EQ(plan.shortfall->refused, std::vector<DomId>{2});
+}
+
 TEST(Reservations, TransferredToADomainAreCountedOnceInItsFootprint) {
     auto building = domain(5, mib(512), gib(2));
     building.actual = mib(256);
