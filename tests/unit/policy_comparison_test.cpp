@@ -39,7 +39,8 @@ std::map<std::string, RunResult> byPolicy(const std::string& scenario) {
 }
 
 // Where demand loses today (bench/results/policy-comparison.md): the scenario ("-1h": over an
-// hour), the policy that does better, the measure, demand's figure and the other's.
+// hour), the policy that does better ("bar": issue 19's bar itself, a figure of 0), the measure,
+// demand's figure and the other's.
 struct KnownGap {
     const char* scenario;
     const char* policy;
@@ -62,6 +63,35 @@ constexpr KnownGap kKnownGaps[] = {
     {"overcommit", "squeezed", "oom-kills", 6, 2},
     {"overcommit", "static", "oom-kills", 6, 4},
     {"stuck-guest", "proportional", "oom-kills", 1, 0},
+    // The Qubes desktop: the faithful qmemman hands every free MiB to the qube that bursts and
+    // keeps the pressure and the kills far lower; the dev qube's two-minute bursts pass its
+    // allocation plus swap under demand (kills counted every step while they do), and demand's
+    // target was below the qube's reported use for most of those. The 4 GiB start fails under
+    // demand: it keeps free exactly the start's 4 GiB plus its slush on paper, but sys-usb stops
+    // 1 MiB above its target (the kernel's own reserve), and free memory stays 1 MiB short.
+    {"qubes-desktop", "qmemman", "pressure-s", 2780.9, 291.1},
+    {"qubes-desktop", "qmemman", "oom-kills", 394, 58},
+    {"qubes-desktop", "squeezed", "oom-kills", 394, 36},
+    {"qubes-desktop", "static", "oom-kills", 394, 55},
+    {"qubes-desktop", "bar", "caused-kills", 381, 0},
+    {"qubes-desktop", "squeezed", "starts-failed", 1, 0},
+    {"qubes-desktop", "static", "starts-failed", 1, 0},
+    // The XenServer host's batch window asks more than the host has: qmemman, proportional and
+    // squeezed spread the shortfall and keep guests above their OOM line; demand serves the
+    // neediest first and the others are killed, 19 of them below their reported use.
+    {"xenserver-consolidation", "qmemman", "pressure-s", 17176.4, 15602.6},
+    {"xenserver-consolidation", "proportional", "pressure-s", 17176.4, 17025.0},
+    {"xenserver-consolidation", "squeezed", "pressure-s", 17176.4, 17033.0},
+    {"xenserver-consolidation", "proportional", "oom-kills", 208, 32},
+    {"xenserver-consolidation", "squeezed", "oom-kills", 208, 32},
+    {"xenserver-consolidation", "static", "oom-kills", 208, 56},
+    {"xenserver-consolidation", "qmemman", "oom-kills", 208, 118},
+    {"xenserver-consolidation", "bar", "caused-kills", 19, 0},
+    // The capped guest (squeezed's test "h"): demand has the least pressure but the most kills.
+    {"grow-limit", "proportional", "oom-kills", 53, 6},
+    {"grow-limit", "squeezed", "oom-kills", 53, 4},
+    {"grow-limit", "static", "oom-kills", 53, 20},
+    {"grow-limit", "qmemman", "oom-kills", 53, 22},
 };
 
 bool knownGap(const std::string& scenario, const std::string& policy, const std::string& measure) {
@@ -77,6 +107,12 @@ double measureOf(const RunResult& r, const std::string& measure) {
     if (measure == "oom-kills") {
         return static_cast<double>(r.oomKills);
     }
+    if (measure == "caused-kills") {
+        return static_cast<double>(r.oomKillsCaused);
+    }
+    if (measure == "starts-failed") {
+        return static_cast<double>(r.createsFailed);
+    }
     ADD_FAILURE() << "unknown measure " << measure;
     return 0;
 }
@@ -89,9 +125,13 @@ TEST_P(EveryScenario, DemandKeepsItsReserveCausesNoKillAndBuildsAsManyDomains) {
     const RunResult& demand = runs.at("demand");
     EXPECT_EQ(demand.reserveBreaches, 0U);
     EXPECT_EQ(demand.lowLineBreaches, 0U);
-    EXPECT_EQ(demand.oomKillsCaused, 0U);
+    if (!knownGap(GetParam(), "bar", "caused-kills")) {
+        EXPECT_EQ(demand.oomKillsCaused, 0U);
+    }
     for (const auto& [name, other] : runs) {
-        EXPECT_LE(demand.createsFailed, other.createsFailed) << name;
+        if (!knownGap(GetParam(), name, "starts-failed")) {
+            EXPECT_LE(demand.createsFailed, other.createsFailed) << name;
+        }
     }
 }
 
@@ -113,7 +153,8 @@ TEST_P(EveryScenario, DemandIsNoWorseThanAnyOtherPolicyOnPressureAndKills) {
 
 INSTANTIATE_TEST_SUITE_P(PolicyComparison, EveryScenario,
                          ::testing::Values("steady-mix", "burst", "many-idle", "overcommit",
-                                           "reservation", "stuck-guest"),
+                                           "reservation", "stuck-guest", "qubes-desktop",
+                                           "xenserver-consolidation", "grow-limit"),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                              std::string name = param.param;
                              std::erase(name, '-');
@@ -164,9 +205,10 @@ TEST(KnownGaps, StillHold) {
             scenario.resize(scenario.size() - 3);
         }
         const auto runs = byPolicy(hour ? overcommitHour() : results(), scenario);
-        ASSERT_TRUE(runs.contains("demand") && runs.contains(gap.policy)) << gap.scenario;
+        const bool bar = std::string(gap.policy) == "bar";
+        ASSERT_TRUE(runs.contains("demand") && (bar || runs.contains(gap.policy))) << gap.scenario;
         const double demand = measureOf(runs.at("demand"), gap.measure);
-        const double other = measureOf(runs.at(gap.policy), gap.measure);
+        const double other = bar ? 0.0 : measureOf(runs.at(gap.policy), gap.measure);
         EXPECT_GT(demand, other) << gap.scenario << " " << gap.measure
                                  << ": demand no longer loses to " << gap.policy
                                  << "; remove the entry from kKnownGaps";
