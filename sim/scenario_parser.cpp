@@ -139,7 +139,7 @@ GuestSpec readDomain(TomlReader& r, std::int64_t& count) {
     const KiB rangeTop = g.rangeMax.count() != 0 ? g.rangeMax : g.maxmem;
     if (g.rangeMin > rangeTop || rangeTop > g.maxmem) {
         failTable(r, "domain \"" + g.name + "\": need min <= max <= maxmem (min " +
-                         formatSize(g.rangeMin) + ", max " + formatSize(g.rangeMax) + ")");
+                         formatSize(g.rangeMin) + ", max " + formatSize(rangeTop) + ")");
     }
     if (g.type != DomainType::Hvm && g.videoram.count() != 0) {
         failTable(r, "domain \"" + g.name + "\": videoram applies to hvm domains only");
