@@ -7,7 +7,8 @@ namespace balloon::compare {
 std::vector<std::filesystem::path> comparisonScenarios(const std::filesystem::path& dir) {
     std::vector<std::filesystem::path> out;
     for (const char* name :
-         {"steady-mix", "burst", "many-idle", "overcommit", "reservation", "stuck-guest"}) {
+         {"steady-mix", "burst", "many-idle", "overcommit", "reservation", "stuck-guest",
+          "qubes-desktop", "xenserver-consolidation", "grow-limit"}) {
         out.push_back(dir / (std::string(name) + ".toml"));
     }
     return out;

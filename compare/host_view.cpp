@@ -41,6 +41,12 @@ HostSnapshot HostView::snapshot(std::span<const Reservation> reservations) {
         d.actual = toKiB(sim_.host().allocation(domid).value_or(Pages{}));
         d.staticMax = spec.maxmem;
         d.videoram = known.videoram;
+        if (spec.rangeMin.count() != 0) {
+            d.min = spec.rangeMin;
+        }
+        if (spec.rangeMax.count() != 0) {
+            d.max = spec.rangeMax;
+        }
         if (known.written && *known.written != d.target && !known.pinned) {
             known.pinned = true;  // an admin's decision; `balloonctl auto` would undo it
             known.lastChange = now;

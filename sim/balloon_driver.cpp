@@ -109,7 +109,11 @@ void BalloonDriver::step(Duration dt, SimulatedHost& host, DomId domid, KiB hidd
         }
         Pages moved;
         if (current < *kernelTarget_) {
-            moved = host.populate(domid, pagesFloor(batch));
+            const bool limited = spec_.growLimit.count() != 0;
+            const KiB room = !limited                    ? batch
+                             : current < spec_.growLimit ? min(batch, spec_.growLimit - current)
+                                                         : KiB{};
+            moved = host.populate(domid, pagesFloor(room));
         } else {
             moved = host.release(domid, pagesFloor(min(batch, current - floor)));
         }

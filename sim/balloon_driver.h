@@ -27,6 +27,10 @@ struct DriverSpec {
     double rateMiBps = 0;      // 0: the kind's default (defaultRateMiBps)
     int maxRetries = 4;        // Linux max_retry_count
     Duration maxDelay{32000};  // Linux max_schedule_delay
+    // The most the kernel can hold (0: no limit): every populate beyond it fails, as in a guest
+    // whose hotplugged memory ends there (squeezed's test "h": a domain that cannot grow while
+    // others can). Shrinking is unaffected.
+    KiB growLimit;
     bool operator==(const DriverSpec&) const = default;
 };
 

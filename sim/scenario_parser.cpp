@@ -115,6 +115,7 @@ GuestSpec readDomain(TomlReader& r, std::int64_t& count) {
     r.readNumber("rate", g.driver.rateMiBps, 0, 1e6);
     r.readInteger("retries", g.driver.maxRetries, 0, 1000);
     r.readDuration("max_delay", g.driver.maxDelay, ZeroDuration::Allowed);
+    r.readSize("grow_limit", g.driver.growLimit);
     const bool noDriver = g.driver.kind == DriverKind::None;
     g.agent = noDriver ? Agent::None : Agent::Balloond;
     if (r.readChoice("agent", g.agent, kAgentNames, "agent") && noDriver &&
@@ -126,12 +127,19 @@ GuestSpec readDomain(TomlReader& r, std::int64_t& count) {
     r.readSize("swap", g.swap);
     r.readNumber("cache_share", g.cacheShare, 0, 1);
     r.readBool("autostart", g.autostart);
+    r.readSize("min", g.rangeMin);
+    r.readSize("max", g.rangeMax);
     if (auto workload = readWorkloadIn(r, "workload")) {
         g.workload = *workload;
     }
     if (g.memory.count() == 0 || g.maxmem < g.memory) {
         failTable(r, "domain \"" + g.name + "\": need 0 < memory <= maxmem (memory " +
                          formatSize(g.memory) + ", maxmem " + formatSize(g.maxmem) + ")");
+    }
+    const KiB rangeTop = g.rangeMax.count() != 0 ? g.rangeMax : g.maxmem;
+    if (g.rangeMin > rangeTop || rangeTop > g.maxmem) {
+        failTable(r, "domain \"" + g.name + "\": need min <= max <= maxmem (min " +
+                         formatSize(g.rangeMin) + ", max " + formatSize(rangeTop) + ")");
     }
     if (g.type != DomainType::Hvm && g.videoram.count() != 0) {
         failTable(r, "domain \"" + g.name + "\": videoram applies to hvm domains only");

@@ -39,6 +39,10 @@ struct GuestSpec {
     KiB swap = mib(512);          // demand beyond allocation + swap OOM-kills the biggest process
     double cacheShare = 0.5;      // share of available memory that is page cache
     bool autostart = true;        // built at time 0; otherwise by a create event
+    // The toolstack's range for the domain (XenServer's dynamic-min/-max; 0: none), handed to
+    // the policies as the domain's configured min and max.
+    KiB rangeMin;
+    KiB rangeMax;
     bool operator==(const GuestSpec&) const = default;
 };
 

@@ -90,6 +90,12 @@ void SimToolstack::domainCreated(DomId domid, const GuestSpec& spec) {
         if (spec.type == DomainType::Hvm) {
             t.write(dom + "/memory/videoram", decimal(spec.videoram));
         }
+        if (spec.rangeMin.count() != 0 || spec.rangeMax.count() != 0) {
+            // XenServer's toolstack range, as squeezed reads it.
+            t.write(dom + "/memory/dynamic-min", decimal(spec.rangeMin));
+            const KiB top = spec.rangeMax.count() != 0 ? spec.rangeMax : spec.maxmem;
+            t.write(dom + "/memory/dynamic-max", decimal(top));
+        }
         t.mkdir(dom + "/control");
         t.setPermissions(dom + "/control", readOnly);
         for (const char* owned :

@@ -41,6 +41,7 @@ workload = { kind = "steady", base = "400M", noise = 0 }
 [[domain]]
 name = "xs"
 memory = "512M"
+min = "256M"
 agent = "xenserver"
 workload = { kind = "idle" }
 
@@ -93,6 +94,11 @@ TEST_F(SimOnXenstore, DomainsAppearWithTheKeysXlWrites) {
     EXPECT_EQ(read(hvm, "memory/videoram"), "8192");
     EXPECT_EQ(read(hvm, "memory/target"), std::to_string(1048576 - 8192));
     EXPECT_EQ(xs().read(xs().domainPath(pv) + "/memory/videoram"), std::nullopt);
+    // A toolstack range (XenServer's): max defaults to maxmem; without one, no keys.
+    const DomId ranged = *sim->domid("xs");
+    EXPECT_EQ(read(ranged, "memory/dynamic-min"), "262144");
+    EXPECT_EQ(read(ranged, "memory/dynamic-max"), "524288");
+    EXPECT_EQ(xs().read(xs().domainPath(pv) + "/memory/dynamic-min"), std::nullopt);
     EXPECT_TRUE(xs().isDomainIntroduced(pv));
 }
 

@@ -152,6 +152,21 @@ TEST(SimGuestLinux, AGrowStallsWhileTheHostHasNoFreeMemory) {
     EXPECT_EQ(bed.allocation(), mib(1000));
 }
 
+// squeezed's test "h": a guest whose kernel cannot hold more than a point, however much the host
+// has free and whatever its maxmem: it stops there, gives up, and still shrinks on request.
+TEST(SimGuestLinux, AGrowLimitStopsTheGuestThereWhileShrinkingStillWorks) {
+    GuestSpec spec = guestSpec(DriverKind::Linux, mib(512), gib(2), mib(200));
+    spec.driver.growLimit = mib(768);
+    Bed bed(spec);
+    bed.target = mib(1536);
+    bed.run(Duration{20000});
+    EXPECT_EQ(bed.allocation(), mib(768));
+    EXPECT_EQ(bed.guest.driver().state(), DriverState::GaveUp);
+    bed.target = mib(400);
+    bed.run(Duration{3000});
+    EXPECT_EQ(bed.allocation(), mib(400));
+}
+
 TEST(SimGuestLinux, PvhSettlesWithItsOwnTargetTheFirmwareOffsetBelowXenstores) {
     GuestSpec spec = guestSpec(DriverKind::Linux, mib(1024), mib(1024), mib(200));
     spec.type = DomainType::Pvh;

@@ -123,6 +123,20 @@ TEST(ScenarioParser, RefusesMemoryAboveMaxmem) {
               std::string::npos);
 }
 
+TEST(ScenarioParser, ReadsAToolstackRangeAndAGrowLimitAndRefusesARangeAboveMaxmem) {
+    const Scenario s = parseScenario(
+        "[[domain]]\nname = \"a\"\nmemory = \"1G\"\nmaxmem = \"2G\"\n"
+        "min = \"512M\"\nmax = \"1536M\"\ngrow_limit = \"1200M\"\n",
+        "t.toml");
+    ASSERT_EQ(s.domains.size(), 1U);
+    EXPECT_EQ(s.domains[0].rangeMin, mib(512));
+    EXPECT_EQ(s.domains[0].rangeMax, mib(1536));
+    EXPECT_EQ(s.domains[0].driver.growLimit, mib(1200));
+    EXPECT_NE(errorOf("[[domain]]\nname = \"a\"\nmemory = \"1G\"\nmax = \"2G\"\n")
+                  .find("need min <= max <= maxmem"),
+              std::string::npos);
+}
+
 TEST(ScenarioParser, RefusesADuplicateName) {
     EXPECT_EQ(errorOf("[[domain]]\nname = \"a\"\n[[domain]]\nname = \"a\"\n"),
               "t.toml:4:8: domain name \"a\" is used twice");
