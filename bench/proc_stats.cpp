@@ -73,14 +73,15 @@ std::optional<double> processCpuSeconds(pid_t pid) {
     std::string field;
     // Fields 3 to 13 come before utime (14) and stime (15).
     constexpr int kBeforeUtime = 11;
-    for (int i = 0; i < kBeforeUtime && fields >> field; ++i) {
+    for (int i = 0; i < kBeforeUtime; ++i) {
+        fields >> field;
     }
     std::uint64_t utime = 0;
     std::uint64_t stime = 0;
     if (!(fields >> utime >> stime)) {
         return std::nullopt;
     }
-    const long ticks = sysconf(_SC_CLK_TCK);
+    const auto ticks = sysconf(_SC_CLK_TCK);
     return ticks > 0
                ? std::optional(static_cast<double>(utime + stime) / static_cast<double>(ticks))
                : std::nullopt;
