@@ -32,6 +32,7 @@
 #include "option_types.h"
 #include "proc_stats.h"
 #include "published_host.h"
+#include "round_breakdown.h"
 #include "scenario.h"
 #include "sim_thread.h"
 #include "xenstore_client.h"
@@ -86,10 +87,22 @@ struct Snapshot {
     std::uint64_t simSteps = 0;
     daemon::BalancerStats stats;
     std::uint64_t reportReads = 0;
+    daemon::RoundTiming timing;
 };
 
 void figure(std::string_view name, double value) {
     std::cout << "figure " << name << ' ' << value << '\n';
+}
+
+// The window's share of the per-round breakdown (bench/round_breakdown.h).
+void breakdownFigures(const daemon::RoundTiming& start, const daemon::RoundTiming& end) {
+    for (const TimedPart& part : kTimedParts) {
+        const std::chrono::duration<double> spent = end.*part.field - start.*part.field;
+        figure(timeFigure(part), spent.count());
+    }
+    for (const CountedPart& part : kCountedParts) {
+        figure(countFigure(part), static_cast<double>(part.get(end) - part.get(start)));
+    }
 }
 
 void run(const HostArgs& args) {
@@ -128,10 +141,12 @@ void run(const HostArgs& args) {
                    loop.wakeups(),
                    simThread.steps(),
                    {},
-                   0};
+                   0,
+                   {}};
         if (service) {
             s.stats = service->balancer().stats();
             s.reportReads = service->balancer().reportReads();
+            s.timing = service->balancer().timing();
         }
         return s;
     };
@@ -160,6 +175,7 @@ void run(const HostArgs& args) {
                    static_cast<double>(end.stats.targetWrites - start.stats.targetWrites));
             figure("report_reads", static_cast<double>(end.reportReads - start.reportReads));
             figure("domains", static_cast<double>(domains));
+            breakdownFigures(start.timing, end.timing);
             figure("vmrss_before_daemon_kib", static_cast<double>(rssBefore.count()));
             figure("vmrss_kib",
                    static_cast<double>(statusKiB(getpid(), "VmRSS").value_or(KiB{0}).count()));

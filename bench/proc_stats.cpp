@@ -3,9 +3,11 @@
 #include <charconv>
 #include <ctime>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace balloon::bench {
 namespace {
@@ -54,6 +56,46 @@ double processCpuSeconds() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+std::optional<double> processCpuSeconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) {
+        return std::nullopt;
+    }
+    // The command name (field 2) may hold spaces: count the fields after its closing ')'.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) {
+        return std::nullopt;
+    }
+    std::istringstream fields(line.substr(close + 1));
+    std::string field;
+    // Fields 3 to 13 come before utime (14) and stime (15).
+    constexpr int kBeforeUtime = 11;
+    for (int i = 0; i < kBeforeUtime; ++i) {
+        fields >> field;
+    }
+    std::uint64_t utime = 0;
+    std::uint64_t stime = 0;
+    if (!(fields >> utime >> stime)) {
+        return std::nullopt;
+    }
+    const auto ticks = sysconf(_SC_CLK_TCK);
+    return ticks > 0
+               ? std::optional(static_cast<double>(utime + stime) / static_cast<double>(ticks))
+               : std::nullopt;
+}
+
+std::string loadAverage() {
+    std::ifstream in("/proc/loadavg");
+    std::string one;
+    std::string five;
+    std::string fifteen;
+    if (!(in >> one >> five >> fifteen)) {
+        return "";
+    }
+    return one + ' ' + five + ' ' + fifteen;
 }
 
 }  // namespace balloon::bench

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <sys/types.h>
@@ -20,5 +21,9 @@ std::optional<std::uint64_t> statusCount(pid_t pid, std::string_view field);
 // CPU seconds (user + system) of the calling thread, and of the whole calling process.
 double threadCpuSeconds();
 double processCpuSeconds();
+// CPU seconds (user + system) of another process (/proc/<pid>/stat); nullopt when unreadable.
+std::optional<double> processCpuSeconds(pid_t pid);
+// The first three fields of /proc/loadavg ("1.52 1.31 0.98"); empty when unreadable.
+std::string loadAverage();
 
 }  // namespace balloon::bench

@@ -23,6 +23,8 @@
 
 #include "bench_main.h"
 #include "bench_rig.h"
+#include "proc_stats.h"
+#include "round_breakdown.h"
 #include "xenstored_trace.h"
 
 namespace balloon::bench {
@@ -113,6 +115,7 @@ struct SteadyArgs {
     std::string reportInterval = "60s";
     int rssGuests = 1000;
     int rssWarmup = 20;
+    bool breakdown = false;
 };
 
 std::vector<std::string> hostArgs(int guests, int warmup, int duration,
@@ -165,6 +168,67 @@ void steadyCost(const SteadyArgs& args) {
               << std::endl;
 }
 
+// Where balloond's time goes (docs/benchmarks.md), from the host's per-round figures
+// (bench/round_breakdown.h). xenstored runs without its trace here: the trace costs it more than
+// balloond does with hundreds of domains. The phases are wall-clock time on the daemon's thread,
+// so on a busy machine they include time the thread waited for a core; the load average is
+// printed beside them.
+void breakdown(const SteadyArgs& args) {
+    BenchRig rig(hostArgs(args.guests, args.warmup, args.duration, args.reportInterval), false,
+                 false);
+    rig.expectLine("measuring", seconds(args.warmup + 600));
+    const std::string loadBefore = loadAverage();
+    const double xenstoredBefore = processCpuSeconds(rig.xenstored().pid()).value_or(0);
+    auto f = rig.figures(seconds(args.duration + 600));
+    const double xenstoredCpu =
+        processCpuSeconds(rig.xenstored().pid()).value_or(0) - xenstoredBefore;
+    const double window = f["window_s"];
+    const double rounds = std::max(1.0, f["count_rounds"]);
+    const double reports = std::max(1.0, f["report_reads"]);
+    const double events = std::max(1.0, f["count_watch_events"]);
+    const auto percent = [window](double cpu) { return 100 * cpu / window; };
+    std::cout << std::fixed << std::setprecision(1) << "breakdown guests=" << args.guests
+              << " report_interval=" << args.reportInterval << " window_s=" << window
+              << " load average (1/5/15 min) " << loadBefore << " -> " << loadAverage() << '\n'
+              << "  rounds " << f["count_rounds"] << " (" << f["count_rounds"] / window
+              << "/s), reports read " << f["report_reads"] << " (" << f["report_reads"] / window
+              << "/s), watch events " << f["count_watch_events"] << " in "
+              << f["count_watch_batches"] << " batches, target writes " << f["target_writes"]
+              << '\n'
+              << "  " << std::left << std::setw(36) << "part (wall-clock on the daemon thread)"
+              << std::right << std::setw(10) << "total ms" << std::setw(14) << "us per round"
+              << std::setw(15) << "us per report" << '\n';
+    double inRound = 0;
+    double all = 0;
+    for (const TimedPart& part : kTimedParts) {
+        const double spent = f[timeFigure(part)];
+        (part.inRound ? inRound : all) += spent;
+        std::cout << "  " << std::left << std::setw(36) << part.label << std::right << std::setw(10)
+                  << spent * 1e3 << std::setw(14) << spent * 1e6 / rounds << std::setw(15)
+                  << spent * 1e6 / reports << '\n';
+    }
+    all += inRound;
+    std::cout << "  " << std::left << std::setw(36) << "round (the six parts above)" << std::right
+              << std::setw(10) << inRound * 1e3 << std::setw(14) << inRound * 1e6 / rounds
+              << std::setw(15) << inRound * 1e6 / reports << '\n'
+              << "  " << std::left << std::setw(36) << "all timed" << std::right << std::setw(10)
+              << all * 1e3 << std::setw(14) << all * 1e6 / rounds << std::setw(15)
+              << all * 1e6 / reports << '\n'
+              << std::setprecision(2) << "  Xenstore per round: reads "
+              << f["count_round_reads"] / rounds << ", writes " << f["count_round_writes"] / rounds
+              << ", transactions " << f["count_round_transactions"] / rounds
+              << "; per watch event: reads " << f["count_watch_reads"] / events << ", writes "
+              << f["count_watch_writes"] / events << '\n'
+              << std::setprecision(1) << "  CPU over the window (% of one core): balloond thread "
+              << percent(f["daemon_thread_cpu_s"]) << " % ("
+              << f["daemon_thread_cpu_s"] * 1e6 / reports << " us per report), xenstored "
+              << percent(xenstoredCpu) << " %, simulation thread (harness) "
+              << percent(f["sim_thread_cpu_s"]) << " %, host's other threads (libxenstore readers) "
+              << percent(std::max(
+                     0.0, f["process_cpu_s"] - f["daemon_thread_cpu_s"] - f["sim_thread_cpu_s"]))
+              << " %" << std::endl;
+}
+
 std::map<std::string, double> rssRun(const SteadyArgs& args, bool daemon) {
     auto argv = hostArgs(args.rssGuests, args.rssWarmup, 5, args.reportInterval);
     if (!daemon) {
@@ -213,8 +277,13 @@ int main(int argc, char** argv) {
                    "guests of the resident-memory host (0: leave it out)");
     app.add_option("--rss-warmup", args.rssWarmup, "seconds before the resident memory is read")
         ->type_name("SECONDS");
+    app.add_flag("--breakdown", args.breakdown,
+                 "where a round's time goes at --guests, instead of the steady cost "
+                 "(with --report-interval 1s for guests reporting every second)");
     return runMain(app, argc, argv, [&] {
-        if (args.guests > 0) {
+        if (args.guests > 0 && args.breakdown) {
+            breakdown(args);
+        } else if (args.guests > 0) {
             steadyCost(args);
         }
         if (args.rssGuests > 0) {

@@ -29,16 +29,16 @@ Balancer::Balancer(xen::XenStore& xs, xen::HypervisorPort& hv, Config config)
     : xs_(xs),
       hv_(hv),
       config_(std::move(config)),
-      registry_(xs, hv, convergenceConfigOf(config_)),
-      reports_(xs, reportLimitsOf(config_),
+      registry_(xs_, hv, convergenceConfigOf(config_)),
+      reports_(xs_, reportLimitsOf(config_),
                [this](const DomainRecord& record, std::string_view why) {
                    if (guestLog_.admit(record.domid, "report", Clock::now())) {
                        BLOG(warning)
                            << logattr::domid(record.domid) << "ignoring its memory report: " << why;
                    }
                }),
-      actuator_(xs, hv),
-      reservations_(xs),
+      actuator_(xs_, hv),
+      reservations_(xs_),
       guestLog_(3, std::chrono::minutes(1)),
       plausibilityLog_(1, std::chrono::minutes(1)) {
     reports_.onClamp([this](const DomainRecord& record, std::string_view what) {
@@ -117,6 +117,10 @@ void Balancer::onMemoryChanged(DomainRecord& record, TimePoint now) {
 }
 
 bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoint now) {
+    const auto started = std::chrono::steady_clock::now();
+    const xen::XenStoreCounts countsBefore = xs_.counts();
+    ++timing_.watchBatches;
+    timing_.watchEvents += events.size();
     bool domainsChanged = false;
     bool reportsChanged = false;
     for (const xen::WatchEvent& event : events) {
@@ -144,6 +148,8 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
             loadPins(*registry_.find(domid));
         }
     }
+    lap(timing_.watchHandling, started);
+    timing_.watchXenstore += xs_.counts() - countsBefore;
     return domainsChanged || reportsChanged;
 }
 
@@ -265,6 +271,9 @@ HostSnapshot Balancer::snapshot(TimePoint now, std::optional<TimePoint> holdsLif
 RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
     RoundSummary summary;
     ++stats_.rounds;
+    ++timing_.rounds;
+    const xen::XenStoreCounts countsBefore = xs_.counts();
+    auto phaseStart = std::chrono::steady_clock::now();
     const xen::HostInfo hostInfo = hv_.hostInfo();
     lastHostTotal_ = toKiB(hostInfo.total);
     lastHostFree_ = hostInfo.freeKiB();
@@ -272,9 +281,11 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
     for (DomId domid : changes.added) {
         loadPins(*registry_.find(domid));
     }
+    phaseStart = lap(timing_.listing, phaseStart);
     for (auto& [domid, record] : registry_.records()) {
         reports_.onSample(record, now);
     }
+    phaseStart = lap(timing_.reports, phaseStart);
     observeConvergence(now);
     reservations_.expire(unixSeconds(), [this](const Reservation& r) {
         const DomainRecord* record = registry_.find(*r.domid);
@@ -282,7 +293,11 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
     });
 
     const std::optional<TimePoint> lifted = unusedReservationsSince();
-    const Plan plan = policy::decide(snapshot(now, lifted), config_.policy);
+    phaseStart = lap(timing_.convergence, phaseStart);
+    const HostSnapshot host = snapshot(now, lifted);
+    phaseStart = lap(timing_.snapshot, phaseStart);
+    const Plan plan = policy::decide(host, config_.policy);
+    phaseStart = lap(timing_.planning, phaseStart);
     lastRoundAt_ = now;
     summary.domains = plan.domains.size();
     summary.shortfall = plan.shortfall;
@@ -299,6 +314,8 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
         logWrites(plan, summary.applied);
     }
     lastPlan_ = plan;
+    lap(timing_.actuation, phaseStart);
+    timing_.roundXenstore += xs_.counts() - countsBefore;
     return summary;
 }
 

@@ -10,11 +10,13 @@
 
 #include "actuator.h"
 #include "config.h"
+#include "counting_xenstore.h"
 #include "domain_registry.h"
 #include "hypervisor_port.h"
 #include "log.h"
 #include "report_reader.h"
 #include "reservation_store.h"
+#include "round_timing.h"
 #include "size.h"
 #include "xenstore_port.h"
 
@@ -71,6 +73,13 @@ public:
     DomainRegistry& registry() { return registry_; }
     ReservationStore& reservations() { return reservations_; }
     [[nodiscard]] const BalancerStats& stats() const { return stats_; }
+    // Where the time went, summed since start (daemon/round_timing.h).
+    [[nodiscard]] const RoundTiming& timing() const { return timing_; }
+    // The Daemon's work after a round (metrics file, observers), for the same breakdown.
+    void addAfterRound(RoundTiming::Duration metrics, RoundTiming::Duration observers) {
+        timing_.metrics += metrics;
+        timing_.observers += observers;
+    }
     [[nodiscard]] std::uint64_t reportReads() const { return reports_.reads(); }
     [[nodiscard]] std::uint64_t reportsRejected() const { return reports_.rejected(); }
     // Reports accepted with figures clamped to what Xen gave the domain.
@@ -97,7 +106,7 @@ private:
     void loadPins(DomainRecord& record);
     [[nodiscard]] KiB dom0Floor() const;
 
-    xen::XenStore& xs_;
+    xen::CountingXenStore xs_;  // every request of the Balancer and its parts, counted
     xen::HypervisorPort& hv_;
     Config config_;
     DomainRegistry registry_;
@@ -107,6 +116,7 @@ private:
     log::RateLimitedLog guestLog_;
     log::RateLimitedLog plausibilityLog_;  // reports clamped to the allocation: once a minute
     BalancerStats stats_;
+    RoundTiming timing_;
     KiB lastHostFree_;
     std::optional<Plan> lastPlan_;
     KiB lastHostTotal_;

@@ -109,9 +109,13 @@ void Daemon::runRound(bool domainsChanged) {
         metrics_.countError("hypervisor");
         return;
     }
+    const auto afterRound = std::chrono::steady_clock::now();
     metrics_.onRound(balancer_, summary, *lastRound_);
     reportStatus(summary);
+    const auto metricsDone = std::chrono::steady_clock::now();
     notifyObservers(summary);
+    balancer_.addAfterRound(metricsDone - afterRound,
+                            std::chrono::steady_clock::now() - metricsDone);
 }
 
 RoundSummary Daemon::roundNow() {

@@ -15,6 +15,11 @@ namespace {
 
 using std::chrono::milliseconds;
 
+struct RoundTimingSample {
+    std::uint64_t rounds;
+    xen::XenStoreCounts counts;
+};
+
 constexpr const char* kScenario = R"(
 [host]
 memory = "6G"
@@ -99,6 +104,32 @@ TEST_F(BalloondActuation, WritesNothingOnceTheHostIsBalanced) {
     for (const auto& e : events) {
         EXPECT_EQ(e.path.find("/memory/target"), std::string::npos) << e.path;
     }
+}
+
+// The breakdown's counts (daemon/round_timing.h) follow the Xenstore traffic: a target written
+// is one transaction writing memory/target and balloond's last-change node; a round that writes
+// nothing counts no writes.
+TEST_F(BalloondActuation, TimingCountsEachRoundsXenstoreWrites) {
+    bool sawWrite = false;
+    for (int i = 0; i < 120 && !sawWrite; ++i) {
+        const xen::XenStoreCounts before = balancer().timing().roundXenstore;
+        const auto summary = step(milliseconds(1000));
+        const xen::XenStoreCounts delta = balancer().timing().roundXenstore - before;
+        const std::size_t written = summary.applied.shrunk.size() + summary.applied.grown.size();
+        if (written > 0) {
+            sawWrite = true;
+            EXPECT_EQ(delta.writes, 2 * written);
+            EXPECT_GE(delta.transactions, 1U);
+        }
+    }
+    ASSERT_TRUE(sawWrite) << "no round wrote a target in two simulated minutes";
+
+    run(milliseconds(1000), 120);  // settled
+    const RoundTimingSample before{balancer().timing().rounds, balancer().timing().roundXenstore};
+    EXPECT_EQ(run(milliseconds(1000), 5), 0);
+    EXPECT_EQ(balancer().timing().rounds, before.rounds + 5);
+    EXPECT_EQ((balancer().timing().roundXenstore - before.counts).writes, 0U);
+    EXPECT_EQ((balancer().timing().roundXenstore - before.counts).transactions, 0U);
 }
 
 TEST_F(BalloondActuation, AnXlMemSetBehindItsBackPinsTheDomainThere) {
