@@ -13,7 +13,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "child_process.h"
+#include "eventually.h"
 
 namespace {
 
@@ -57,16 +57,10 @@ std::string readFile(const fs::path& path) {
     return text.str();
 }
 
-// Polls `condition` every 20 ms until it holds or the deadline passes.
+// A file another process writes gives no event to wait on: polled every 20 ms, for 30 s unless
+// told otherwise.
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 30s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
+    return balloon::harness::eventually(condition, timeout, 20ms);
 }
 
 // promtool from PATH or Debian's place; empty when it is not installed.

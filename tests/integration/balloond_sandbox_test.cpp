@@ -12,7 +12,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "child_process.h"
+#include "eventually.h"
 
 namespace {
 
@@ -29,18 +29,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// True once `condition` holds, checked every 10 ms until the deadline: what this test waits for
-// (processes in /proc, a file's contents) gives no event to wait on.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!condition()) {
-        if (Clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
+// What this test waits for (processes in /proc, a file's contents) gives no event to wait on.
+using balloon::harness::eventually;
 
 std::string readFile(const fs::path& path) {
     std::ifstream in(path);
