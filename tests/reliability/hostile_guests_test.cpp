@@ -312,12 +312,7 @@ TEST_F(HostileGuests, AFloodOfGarbageLiesAndFlappingChangesNothingForTheHonest) 
     // Still alive and still balancing once it is over: from a low demand, a rise is served at
     // once. (Not a fall: the memory the flooders give back when it ends is shared, so a falling
     // demand may be met by a target that stays where it was, rightly.)
-    balloond_->post([&](dbustest::World& world) {
-        sim::WorkloadSpec spec;
-        spec.base = kLow;
-        spec.noise = 0;
-        world.sim.changeWorkload("honest", spec);
-    });
+    setDemand(*balloond_, "honest", kLow);
     EXPECT_TRUE(reaction(kHigh)) << "balloond stopped reacting after the flood";
 
     const double perGuest =

@@ -17,6 +17,15 @@ constexpr std::chrono::milliseconds kSettled{300};
 constexpr std::chrono::seconds kSettleLimit{3};
 }  // namespace
 
+void setDemand(dbustest::BalloondThread& balloond, const std::string& guest, KiB demand) {
+    balloond.post([&](dbustest::World& world) {
+        sim::WorkloadSpec spec;
+        spec.base = demand;
+        spec.noise = 0;
+        world.sim.changeWorkload(guest, spec);
+    });
+}
+
 std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThread& balloond,
                                                          xen::XenStore& xs,
                                                          const std::string& guest, DomId domid,
@@ -39,12 +48,7 @@ std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThrea
         return up ? now >= before + move : now + move <= before;
     };
     const auto start = std::chrono::steady_clock::now();
-    balloond.post([&](dbustest::World& world) {
-        sim::WorkloadSpec spec;
-        spec.base = demand;
-        spec.noise = 0;
-        world.sim.changeWorkload(guest, spec);
-    });
+    setDemand(balloond, guest, demand);
     const auto deadline = start + std::chrono::seconds(20);
     while (!moved() && std::chrono::steady_clock::now() < deadline) {
         harness::waitForWatchEvent(xs, isProbe, std::chrono::seconds(1));

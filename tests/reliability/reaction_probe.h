@@ -16,6 +16,9 @@ namespace balloon::reliability {
 
 inline constexpr KiB kMove = mib(256);
 
+// The guest's simulated workload becomes a steady `demand` (on balloond's thread).
+void setDemand(dbustest::BalloondThread& balloond, const std::string& guest, KiB demand);
+
 // nullopt when balloond did not answer within 20 s.
 std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThread& balloond,
                                                          xen::XenStore& xs,
