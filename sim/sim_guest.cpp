@@ -14,6 +14,8 @@ constexpr std::uint64_t kBootEpochSeconds = 1'700'000'000;
 constexpr double kPsiWindowSeconds = 10.0;
 // Share of the missing memory swapped in (and out again) per second while under pressure.
 constexpr double kSwapChurnPerSecond = 0.1;
+// MemAvailable under MemTotal / this: the kernel reclaims the working set.
+constexpr std::uint64_t kReclaimDivisor = 100;
 
 bool linuxFamily(DriverKind kind) {
     return kind != DriverKind::NetBsd;
@@ -93,9 +95,19 @@ void SimGuest::observe(Duration dt) {
                                                    static_cast<double>(demand_.count()));
     const double decay = std::exp(-seconds / kPsiWindowSeconds);
     psi_ = psi_ * decay + stalled * (1.0 - decay);
-    const Pages churn =
-        pagesFloor(KiB{static_cast<KiB::Rep>(static_cast<double>(min(deficit, spec_.swap).count()) *
-                                             std::min(1.0, seconds * kSwapChurnPerSecond))});
+    const auto churnOf = [&](KiB missing) {
+        return KiB{static_cast<KiB::Rep>(static_cast<double>(missing.count()) *
+                                         std::min(1.0, seconds * kSwapChurnPerSecond))};
+    };
+    const Pages churn = pagesFloor(churnOf(min(deficit, spec_.swap)));
+    // With MemAvailable under a hundredth of MemTotal, Linux reclaims pages the workload touches
+    // again: refaults, whether or not anything is missing. (Without them a guest that has just
+    // caught up, its PSI still decaying, would report what only a lying guest can.)
+    const KiB watermark{kernel_.count() / kReclaimDivisor};
+    const KiB thrashing = deficit + (watermark > available ? watermark - available : KiB{0});
+    const std::uint64_t refaults =
+        thrashing.count() > 0 ? std::max<std::uint64_t>(1, pagesCeil(churnOf(thrashing)).count())
+                              : 0;
 
     truth_ = GuestReport{};
     truth_.source = ReportSource::Balloond;
@@ -110,6 +122,7 @@ void SimGuest::observe(Duration dt) {
     truth_.swapInPages = churn.count();
     truth_.swapOutPages = churn.count();
     truth_.majorFaults = churn.count();
+    truth_.refaults = refaults;
     truth_.psiSomeAvg10 = static_cast<std::uint32_t>(std::lround(psi_ * 10000.0));
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -255,6 +256,8 @@ private:
 };
 
 TEST_F(HostileGuests, AFloodOfGarbageLiesAndFlappingChangesNothingForTheHonest) {
+    std::optional<::testing::ScopedTrace> phase;
+    phase.emplace(__FILE__, __LINE__, "calm");
     const auto calm = reactions();
 
     const auto garbage = garbageReports();
@@ -280,6 +283,7 @@ TEST_F(HostileGuests, AFloodOfGarbageLiesAndFlappingChangesNothingForTheHonest) 
     Flood flapperFlood(ring("flapper"), [](std::uint64_t i) {
         return encodeReport(report(i + 1, gib(2), i % 2 == 0 ? mib(200) : mib(1800)));
     });
+    phase.emplace(__FILE__, __LINE__, "flood");
     const auto flooded = reactions();
     // Under the flood too, the honest guest gets at least an equal split of what the guests may
     // have (host - dom0 - slush, over five guests) when it needs that much.
@@ -312,6 +316,7 @@ TEST_F(HostileGuests, AFloodOfGarbageLiesAndFlappingChangesNothingForTheHonest) 
     // Still alive and still balancing once it is over: from a low demand, a rise is served at
     // once. (Not a fall: the memory the flooders give back when it ends is shared, so a falling
     // demand may be met by a target that stays where it was, rightly.)
+    phase.emplace(__FILE__, __LINE__, "after the flood");
     setDemand(*balloond_, "honest", kLow);
     EXPECT_TRUE(reaction(kHigh)) << "balloond stopped reacting after the flood";
 

@@ -56,6 +56,9 @@ std::optional<std::chrono::milliseconds> measureReaction(dbustest::BalloondThrea
     const auto end = std::chrono::steady_clock::now();
     xs.unwatch(path, "reaction-probe");
     if (!moved()) {
+        ADD_FAILURE() << guest << ": target " << before.count() << " -> " << target().count()
+                      << " KiB in 20 s, after its demand became " << demand.count()
+                      << " KiB (a move of " << move.count() << " KiB was awaited)";
         return std::nullopt;
     }
     return std::chrono::duration_cast<std::chrono::milliseconds>(end - start);

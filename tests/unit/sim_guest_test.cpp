@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "policy/demand.h"
 #include "stats_codec.h"
 
 namespace balloon::sim {
@@ -271,6 +272,24 @@ TEST(SimGuest, IsUnderPressureWhileDemandExceedsItsMemory) {
     EXPECT_GT(*truth.psiSomeAvg10, 5000U);
     EXPECT_GT(*truth.swapInPages, 0U);
     EXPECT_EQ(bed.guest.oomKills(), 0U);
+}
+
+// Caught up with its demand, its PSI still decaying: MemAvailable under a hundredth of MemTotal,
+// where Linux reclaims and refaults. Without refaults the report is what only a liar sends, and
+// demand cut the guest to its floor (docs/policy.md, "The simulator's guests reclaim").
+TEST(SimGuest, CaughtUpWithNothingAvailableItRefaultsAndIsNotTakenForALiar) {
+    GuestSpec spec = guestSpec(DriverKind::Linux, mib(512), mib(1024), mib(800));
+    Bed bed(spec);
+    bed.run(Duration{10000});  // short by 288 MiB: PSI climbs
+    bed.target = mib(800);
+    bed.run(Duration{3000});  // grown to exactly its demand
+    ASSERT_FALSE(bed.guest.underPressure());
+    const GuestReport& truth = bed.guest.truth();
+    ASSERT_LT(truth.available->count() * 100, truth.total.count());
+    ASSERT_GE(*truth.psiSomeAvg10, 1000U);  // still above 10 %
+    EXPECT_EQ(*truth.swapInPages, 0U);
+    EXPECT_GT(*truth.refaults, 0U);
+    EXPECT_FALSE(policy::estimateDemand(truth, PolicyConfig{}).contradicted);
 }
 
 TEST(SimGuest, ALeakRunsOutOfMemoryAndTheOomKillerStartsItOver) {
