@@ -53,6 +53,7 @@ HostSnapshot HostView::snapshot(std::span<const Reservation> reservations) {
         }
         d.pinned = known.pinned;
         d.convergence = known.convergence.observe(now, d.target + known.videoram, d.actual);
+        d.growLimit = known.convergence.growLimit();
         d.lastTargetChange = known.lastChange;
         d.report = guest->report();
         if (d.report) {

@@ -129,6 +129,7 @@ DomainSnapshot parseDomain(const Json& object, std::size_t index) {
     d.min = f.optionalKib("min_kib");
     d.max = f.optionalKib("max_kib");
     d.recentPeak = f.optionalKib("recent_peak_kib");
+    d.growLimit = f.optionalKib("grow_limit_kib");
     if (f.has("weight")) {
         d.weight = static_cast<std::uint32_t>(std::min<std::uint64_t>(f.count("weight"), 10000));
     }

@@ -19,6 +19,7 @@ std::vector<Target> balance(KiB usable, KiB keepFree, std::span<const Domain> do
         s.floor = d.dynamicMin;
         s.shareFloor = d.dynamicMin;  // squeezed knows no guest-set floor
         s.ceiling = d.dynamicMax;
+        s.shareCeiling = d.dynamicMax;
         s.ideal = d.actual;
         if (!d.active) {
             fixed += d.actual;

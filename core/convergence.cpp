@@ -16,6 +16,25 @@ void ConvergenceTracker::retarget(KiB expected, KiB actual) {
 }
 
 Convergence ConvergenceTracker::observe(TimePoint now, KiB expected, KiB actual) {
+    state_ = judge(now, expected, actual);
+    updateGrowLimit(now, expected, actual);
+    return state_;
+}
+
+void ConvergenceTracker::updateGrowLimit(TimePoint now, KiB expected, KiB actual) {
+    if (growLimit_ && (actual > *growLimit_ + config_.tolerance ||
+                       now - *growLimitSince_ >= config_.growRetryAfter)) {
+        growLimit_.reset();
+        growLimitSince_.reset();
+    }
+    const bool stalled = state_ == Convergence::Stuck || state_ == Convergence::Uncooperative;
+    if (stalled && actual < expected && !growLimit_) {
+        growLimit_ = actual;
+        growLimitSince_ = now;
+    }
+}
+
+Convergence ConvergenceTracker::judge(TimePoint now, KiB expected, KiB actual) {
     const KiB gap = distance(expected, actual);
     holdingAbove_ = actual > expected;
     if (!expected_ || *expected_ != expected) {
@@ -25,14 +44,12 @@ Convergence ConvergenceTracker::observe(TimePoint now, KiB expected, KiB actual)
         bestDistance_ = gap;
         initialDistance_ = gap;
         targetSetAt_ = now;
-        state_ = gap <= config_.tolerance ? Convergence::Balanced : Convergence::Converging;
-        return state_;
+        return gap <= config_.tolerance ? Convergence::Balanced : Convergence::Converging;
     }
     if (gap <= config_.tolerance) {
         bestDistance_ = gap;
         lastProgress_ = now;
-        state_ = Convergence::Balanced;
-        return state_;
+        return Convergence::Balanced;
     }
 
     // Progress means getting closer than ever before, by at least a 2 MiB balloon batch or
@@ -44,17 +61,19 @@ Convergence ConvergenceTracker::observe(TimePoint now, KiB expected, KiB actual)
 
     const auto stalled = now - *lastProgress_;
     if (stalled >= config_.uncooperativeAfter) {
-        state_ = Convergence::Uncooperative;
-    } else if (stalled >= config_.stuckAfter) {
-        state_ = Convergence::Stuck;
-    } else if (now > *targetSetAt_) {
+        return Convergence::Uncooperative;
+    }
+    if (stalled >= config_.stuckAfter) {
+        return Convergence::Stuck;
+    }
+    if (now > *targetSetAt_) {
         // The average rate since the target was set: one slow sample is not a slow guest.
         const double seconds = std::chrono::duration<double>(now - *targetSetAt_).count();
         const KiB gained = initialDistance_ - gap;  // zero when it moved away
         const double ratePerSecond = static_cast<double>(gained.count()) / seconds;
-        state_ = ratePerSecond < static_cast<double>(config_.slowBelowPerSecond.count())
-                     ? Convergence::Slow
-                     : Convergence::Converging;
+        return ratePerSecond < static_cast<double>(config_.slowBelowPerSecond.count())
+                   ? Convergence::Slow
+                   : Convergence::Converging;
     }
     return state_;
 }

@@ -23,6 +23,9 @@ struct ConvergenceConfig {
     KiB tolerance = mib(4);
     // Less progress than this, per second, is "slow".
     KiB slowBelowPerSecond = mib(8);
+    // A guest that stopped growing below its target is asked to grow past that point again
+    // after this long (its kernel's limit may have been lifted: memory hotplug, a reboot).
+    std::chrono::steady_clock::duration growRetryAfter = std::chrono::minutes(5);
 };
 
 class ConvergenceTracker {
@@ -48,8 +51,15 @@ public:
     }
     // Since when the domain has made no progress (meaningful once Stuck or Uncooperative).
     [[nodiscard]] std::optional<TimePoint> lastProgress() const { return lastProgress_; }
+    // The allocation at which the domain stopped growing short of its target (it was judged
+    // stuck on a grow), until it grows past it or growRetryAfter has passed. Memory above it is
+    // memory the guest cannot take: the policy plans it for others (squeezed's test "h").
+    [[nodiscard]] std::optional<KiB> growLimit() const { return growLimit_; }
 
 private:
+    Convergence judge(TimePoint now, KiB expected, KiB actual);
+    void updateGrowLimit(TimePoint now, KiB expected, KiB actual);
+
     ConvergenceConfig config_;
     Convergence state_ = Convergence::Balanced;
     std::optional<KiB> expected_;
@@ -58,6 +68,8 @@ private:
     KiB initialDistance_;  // how far the domain was when the target was set
     KiB bestDistance_;     // the closest it has come since
     bool holdingAbove_ = false;
+    std::optional<KiB> growLimit_;
+    std::optional<TimePoint> growLimitSince_;
 };
 
 }  // namespace balloon

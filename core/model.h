@@ -75,6 +75,9 @@ struct DomainSnapshot {
     bool excluded = false;       // never ballooned (e.g. a domain of different sensitivity)
 
     Convergence convergence = Convergence::Balanced;
+    // The allocation (videoram included) at which it stopped growing short of its target
+    // (ConvergenceTracker::growLimit): what lies above it the guest cannot take.
+    std::optional<KiB> growLimit;
     std::optional<GuestReport> report;  // the last good report, if any
     bool reportStale = false;           // the report is too old to plan on
     // The most the guest needed in the last few minutes (policy/recent_peak.h): room the demand
@@ -122,7 +125,8 @@ enum class ReasonKind {
 };
 
 // What bounded the target after the policy chose it (at most the last one that applied).
-enum class Limit { None, Floor, Ceiling, Deadband, Held, StepCap, Budget };
+// GrowLimit: the ceiling is where the guest stopped growing (DomainSnapshot::growLimit).
+enum class Limit { None, Floor, Ceiling, GrowLimit, Deadband, Held, StepCap, Budget };
 
 struct Reason {
     ReasonKind kind = ReasonKind::PolicyOff;

@@ -231,6 +231,7 @@ HostSnapshot Balancer::snapshot(TimePoint now, std::optional<TimePoint> holdsLif
         d.videoram = record.videoram;
         d.pinned = record.pinned;
         d.convergence = record.convergence.state();
+        d.growLimit = record.convergence.growLimit();
         d.lastTargetChange = record.lastTargetChange;
         // Shrunk for a reservation that ended unused: back at once, not after the hold time.
         if (holdsLiftedSince && record.lastTargetChange &&

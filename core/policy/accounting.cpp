@@ -26,6 +26,12 @@ KiB ceilingOf(const DomainSnapshot& dom) {
     return dom.max ? min(*dom.max, hard) : hard;
 }
 
+// A guest that stopped growing short of its target cannot take more than it holds: the rest is
+// planned for the others (until the tracker asks it again).
+KiB growCeilingOf(const DomainSnapshot& dom, KiB ceiling) {
+    return dom.growLimit ? min(ceiling, *dom.growLimit - dom.videoram) : ceiling;
+}
+
 // The floor: the configured min (or the default) raised to the guest's own min, never above the
 // ceiling (a floor the domain cannot have is no floor). The guest's min is balloon(4)'s: it
 // refuses a shrink below it, it does not ask for a grow. So it holds the target where it is and
@@ -64,7 +70,8 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
         s.current = dom.target;
         s.ideal = dom.target;
         s.target = dom.target;
-        s.ceiling = ceilingOf(dom);
+        s.shareCeiling = ceilingOf(dom);
+        s.ceiling = growCeilingOf(dom, s.shareCeiling);
         s.floor = floorOf(dom, config, s.ceiling);
         s.shareFloor = min(dom.min.value_or(config.defaultMin), s.floor);
         s.reason.weight = effectiveWeight(dom);
@@ -76,7 +83,7 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
             s.reason.kind = ReasonKind::Pinned;
         } else if (transferred) {
             s.reason.kind = ReasonKind::Building;
-        } else if (isStuck(dom) && !replanned(dom, config)) {
+        } else if (isStuck(dom) && !replanned(dom, config) && !dom.growLimit) {
             s.reason.kind = ReasonKind::Stuck;
             s.reason.unreleased = dom.actual - (dom.target + dom.videoram);
         } else if (config.kind == PolicyKind::Off) {

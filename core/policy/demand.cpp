@@ -266,7 +266,7 @@ void planDemand(std::span<Slot> slots, KiB forTargets, const PolicyConfig& confi
         if (s.ideal == s.floor && s.reason.demand + s.reason.headroom < s.floor) {
             s.reason.limit = Limit::Floor;
         } else if (s.ideal == s.ceiling && s.reason.demand + s.reason.headroom > s.ceiling) {
-            s.reason.limit = Limit::Ceiling;
+            s.reason.limit = s.ceilingLimit();
         }
     }
 }

@@ -58,6 +58,8 @@ std::string limitText(const DomainPlan& p) {
             return "; at floor " + sz(p.floor);
         case Limit::Ceiling:
             return "; at ceiling " + sz(p.ceiling);
+        case Limit::GrowLimit:
+            return "; stopped growing at " + sz(p.ceiling) + ": the rest goes to others";
         case Limit::Deadband:
             return "; " + sz(r.ideal) + " is within the deadband";
         case Limit::Held:

@@ -31,6 +31,13 @@ struct Slot {
     // is only enforced: it follows the target when above it, so a share measured from it would
     // ratchet the target up a little every round.
     KiB shareFloor;
+    // Likewise the ceiling without a grow limit (DomainSnapshot::growLimit): a guest that cannot
+    // grow is held at what it holds, and its share is not cut for it.
+    KiB shareCeiling;
+    // Limit::GrowLimit when the ceiling is the grow limit, else Limit::Ceiling.
+    [[nodiscard]] Limit ceilingLimit() const {
+        return ceiling < shareCeiling ? Limit::GrowLimit : Limit::Ceiling;
+    }
     KiB current;  // its target now
     KiB ideal;    // what the policy wants
     KiB target;   // after stability limits and the budget

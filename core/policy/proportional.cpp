@@ -1,7 +1,8 @@
 // squeezed's policy: every movable domain gets the same fraction of its [floor, ceiling], the
 // largest fraction that fits. Guest statistics and weights play no part. The range is the
-// admin's (shareFloor); a guest-set floor above a domain's share holds the domain at that floor
-// and the others share what is left.
+// admin's (shareFloor, shareCeiling); a guest-set floor above a domain's share holds the domain at
+// that floor, a grow limit below it at that limit, and the others share what is left.
+#include <optional>
 #include <vector>
 
 #include "planning.h"
@@ -15,7 +16,7 @@ KiB shareOf(const Slot& s, KiB above, KiB ranges) {
     if (ranges.count() == 0) {
         return s.shareFloor;
     }
-    const KiB range = s.ceiling - s.shareFloor;
+    const KiB range = s.shareCeiling - s.shareFloor;
     return s.shareFloor +
            KiB{static_cast<std::uint64_t>(Wide{range.count()} * above.count() / ranges.count())};
 }
@@ -23,33 +24,38 @@ KiB shareOf(const Slot& s, KiB above, KiB ranges) {
 }  // namespace
 
 void planProportional(std::span<Slot> slots, KiB forTargets) {
-    // Domains whose floor is above their share are held at it; each pass may push more below
-    // theirs, so it repeats until none changes (at most one pass per domain).
-    std::vector<bool> atFloor(slots.size(), false);
+    // Domains whose floor is above their share are held at it, and those whose ceiling (a grow
+    // limit) is below it at that; each pass may push more out of their bounds, so it repeats
+    // until none changes (at most one pass per domain).
+    std::vector<std::optional<KiB>> held(slots.size());
     KiB above;
     KiB ranges;
     for (bool changed = true; changed;) {
         changed = false;
-        KiB floors;
+        KiB fixed;
         ranges = KiB{};
         for (std::size_t i = 0; i < slots.size(); ++i) {
             const Slot& s = slots[i];
             if (!s.movable) {
                 continue;
             }
-            if (atFloor[i]) {
-                floors += s.floor;
+            if (held[i]) {
+                fixed += *held[i];
             } else {
-                floors += s.shareFloor;
-                ranges += s.ceiling - s.shareFloor;
+                fixed += s.shareFloor;
+                ranges += s.shareCeiling - s.shareFloor;
             }
         }
         // fraction = above / ranges, kept as a ratio so every target is exact and they fit.
-        above = min(forTargets - floors, ranges);
+        above = min(forTargets - fixed, ranges);
         for (std::size_t i = 0; i < slots.size(); ++i) {
-            if (slots[i].movable && !atFloor[i] &&
-                shareOf(slots[i], above, ranges) < slots[i].floor) {
-                atFloor[i] = true;
+            const Slot& s = slots[i];
+            if (!s.movable || held[i]) {
+                continue;
+            }
+            const KiB share = shareOf(s, above, ranges);
+            if (share < s.floor || share > s.ceiling) {
+                held[i] = clamp(share, s.floor, s.ceiling);
                 changed = true;
             }
         }
@@ -62,12 +68,14 @@ void planProportional(std::span<Slot> slots, KiB forTargets) {
         if (!s.movable) {
             continue;
         }
-        s.ideal = atFloor[i] ? s.floor : shareOf(s, above, ranges);
+        s.ideal = held[i].value_or(shareOf(s, above, ranges));
         s.reason.kind = ReasonKind::Proportional;
         s.reason.fraction = fraction;
         s.reason.ideal = s.ideal;
         if (s.ideal == s.floor && s.ceiling > s.floor) {
             s.reason.limit = Limit::Floor;
+        } else if (held[i] && s.ideal == s.ceiling) {
+            s.reason.limit = s.ceilingLimit();
         }
     }
 }

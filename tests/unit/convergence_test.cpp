@@ -79,6 +79,38 @@ TEST_F(AConvergenceTracker, ReportsAGrowthStallWithoutWithholding) {
     EXPECT_FALSE(tracker_.withholding());
 }
 
+TEST_F(AConvergenceTracker, RemembersWhereAGuestStoppedGrowingUntilItGrowsPastIt) {
+    tracker_.observe(at(0), mib(2048), mib(1024));
+    tracker_.observe(at(2), mib(2048), mib(1536));
+    EXPECT_FALSE(tracker_.growLimit());  // still moving
+    EXPECT_EQ(tracker_.observe(at(7), mib(2048), mib(1536)), Convergence::Stuck);
+    EXPECT_EQ(tracker_.growLimit(), mib(1536));
+    // Planned at what it holds, it is balanced, and the limit stays: asked for more again at
+    // once, it would only stall again.
+    tracker_.retarget(mib(1536), mib(1536));
+    EXPECT_EQ(tracker_.observe(at(8), mib(1536), mib(1536)), Convergence::Balanced);
+    EXPECT_EQ(tracker_.growLimit(), mib(1536));
+    // It grew past it after all (its kernel gained memory): no limit.
+    tracker_.observe(at(9), mib(2048), mib(1600));
+    EXPECT_FALSE(tracker_.growLimit());
+}
+
+TEST_F(AConvergenceTracker, AsksAGuestThatStoppedGrowingAgainAfterTheRetryTime) {
+    tracker_.observe(at(0), mib(2048), mib(1536));
+    tracker_.observe(at(5), mib(2048), mib(1536));
+    ASSERT_EQ(tracker_.growLimit(), mib(1536));
+    tracker_.observe(at(5 + 299), mib(1536), mib(1536));
+    EXPECT_TRUE(tracker_.growLimit());
+    tracker_.observe(at(5 + 300), mib(1536), mib(1536));
+    EXPECT_FALSE(tracker_.growLimit());
+}
+
+TEST_F(AConvergenceTracker, SetsNoGrowLimitForAGuestStuckOnAShrink) {
+    tracker_.observe(at(0), mib(256), mib(512));
+    EXPECT_EQ(tracker_.observe(at(5), mib(256), mib(512)), Convergence::Stuck);
+    EXPECT_FALSE(tracker_.growLimit());
+}
+
 TEST(ConvergenceNames, AreTheOnesTheApiShows) {
     EXPECT_EQ(convergenceName(Convergence::Uncooperative), "uncooperative");
     EXPECT_EQ(convergenceName(Convergence::Balanced), "balanced");

@@ -236,6 +236,26 @@ TEST(DemandPolicy, CapsTargetsAtStaticMaxLessVideoramAndTheConfiguredMax) {
     EXPECT_EQ(targetOf(plan, 2), gib(1));
 }
 
+TEST(DemandPolicy, PlansAGuestThatStoppedGrowingWhereItIsAndGivesTheRestToOthers) {
+    // `capped` was asked for 2.5G and stopped at 1.5G; `hungry` needs 3G. Planned at 2.5G, 1G
+    // would stay free while `hungry` is short (squeezed's test "h").
+    auto capped = withReport(domain(1, mib(2560), gib(4)), usingMemory(mib(1500), mib(1536)));
+    capped.actual = mib(1536);
+    capped.convergence = Convergence::Stuck;
+    capped.growLimit = mib(1536);
+    auto hungry = withReport(domain(2, mib(1536), gib(4)), usingMemory(mib(1500), mib(1536)));
+    hungry.report->psiSomeAvg10 = 2000;
+    hungry.report->majorFaults = 5000;
+    hungry.report->used = gib(3);
+    HostSnapshot h = host(gib(1) + mib(64), {capped, hungry});
+    const Plan plan = policy::decide(h, unsmoothed());
+
+    EXPECT_EQ(targetOf(plan, 1), mib(1536));
+    EXPECT_EQ(planFor(plan, 1).reason.limit, Limit::GrowLimit);
+    EXPECT_NE(policy::explain(planFor(plan, 1)).find("stopped growing at"), std::string::npos);
+    EXPECT_EQ(targetOf(plan, 2), mib(1536) + gib(1));
+}
+
 TEST(DemandPolicy, DoesNotCountOnMemoryAStuckGuestHasNotReleased) {
     auto stuck = domain(1, gib(1), gib(8));
     stuck.actual = gib(3);

@@ -60,6 +60,22 @@ TEST(ProportionalPolicy, PutsEveryoneAtTheirFloorAndSaysSoWhenFloorsDoNotFit) {
     EXPECT_EQ(plan.shortfall->atFloor, (std::vector<DomId>{1, 2}));
 }
 
+TEST(ProportionalPolicy, HoldsAGuestThatStoppedGrowingWhereItIsAndSharesTheRest) {
+    // Both [128M, 2G], 3G for targets: an even split gives each 1.5G, but `a` stopped growing at
+    // 1G (squeezed's test "h"). It is held there and `b` gets the rest, not a cut share.
+    auto a = domain(1, mib(1536), gib(2));
+    a.actual = gib(1);
+    a.convergence = Convergence::Stuck;
+    a.growLimit = gib(1);
+    auto b = domain(2, mib(1536), gib(2));
+    HostSnapshot h = host(mib(64), {a, b});
+    h.total = gib(3) + mib(64) + mib(256);
+    h.free = gib(3) + mib(64) - gib(1) - mib(1536);
+    const Plan plan = policy::decide(h, proportional());
+    EXPECT_EQ(targetOf(plan, 1), gib(1));
+    EXPECT_EQ(targetOf(plan, 2), gib(2));
+}
+
 TEST(OffPolicy, LeavesEveryTargetAsItIs) {
     auto a = withReport(domain(1, gib(1), gib(8)), usingMemory(gib(3)));
     auto b = domain(2, mib(100), gib(8));  // below the default floor: still not touched
