@@ -256,7 +256,6 @@ protected:
     KiB maxmem(const std::string& name) {
         return toKiB(sim().host().domain(domid(name))->maxPages);
     }
-    KiB allocation(const std::string& name) { return toKiB(*sim().host().allocation(domid(name))); }
 
     std::unique_ptr<AdminRacesTheWrite> racing_;
 };

@@ -29,6 +29,10 @@ protected:
     [[nodiscard]] TimePoint now() const { return balloond_->now(); }
     [[nodiscard]] DomId domid(const std::string& name) const { return balloond_->domid(name); }
     [[nodiscard]] KiB target(const std::string& name) { return balloond_->target(name); }
+    // Xen's allocation of the domain on the simulated host.
+    [[nodiscard]] KiB allocation(const std::string& name) {
+        return toKiB(*sim().host().allocation(domid(name)));
+    }
     daemon::DomainRecord& record(const std::string& name) { return balloond_->record(name); }
 
     // The domain's own unprivileged connection over its ring, as its kernel has.

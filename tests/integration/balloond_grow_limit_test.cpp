@@ -29,12 +29,7 @@ maxmem = "4G"
 workload = { kind = "steady", base = "3500M", noise = 0 }
 )";
 
-class GrowLimit : public BalloondOnSimulatedHost {
-protected:
-    KiB allocation(const std::string& name) {
-        return toKiB(sim().host().allocation(domid(name)).value_or(Pages{}));
-    }
-};
+class GrowLimit : public BalloondOnSimulatedHost {};
 
 TEST_F(GrowLimit, WhatAGuestCannotTakeGoesToTheOthers) {
     start(kScenario);

@@ -68,7 +68,6 @@ protected:
     }
     // What the liar's kernel really sees, as an honest agent would report it.
     GuestReport truth() { return sim().guest("liar")->truth(); }
-    KiB allocation(const std::string& name) { return toKiB(*sim().host().allocation(domid(name))); }
     std::size_t logLines(const std::string& text) const {
         std::istringstream in(log_->str());
         std::size_t count = 0;
