@@ -99,6 +99,7 @@ e2e_build_dom0() {
 
     e2e_add_bin "$root" "$BUILDDIR/daemon/balloond" usr/sbin/balloond
     e2e_add_bin "$root" "$BUILDDIR/cli/balloonctl" usr/bin/balloonctl
+    install -m 0755 "$E2E_WORK/qmemman-client" "$root/usr/bin/qmemman-client"
     mkdir -p "$root/etc/balloond"
     cp "$E2E_DIR/dom0/balloond.toml" "$root/etc/balloond/balloond.toml"
 
