@@ -120,11 +120,18 @@ Budget budgetFor(const HostSnapshot& host, const PolicyConfig& config,
                  std::span<const Slot> slots) {
     Budget b;
     b.slush = config.slush;
+    b.reserved = outstandingReservations(host, slots);
     KiB actual;
     for (const auto& s : slots) {
         actual += s.actual;
         if (s.movable) {
             b.movableVideoram += s.videoram;
+            // A guest that settled above its target (within the convergence tolerance: pages
+            // in use it cannot give) holds that for good. A reservation needs memory really
+            // free, so while one is outstanding that is counted as held.
+            if (b.reserved.count() > 0 && s.dom->convergence == Convergence::Balanced) {
+                b.fixed += s.actual - (s.current + s.videoram);
+            }
         } else {
             b.fixed += footprint(s);
         }
@@ -132,7 +139,6 @@ Budget budgetFor(const HostSnapshot& host, const PolicyConfig& config,
     // Xen keeps total - (actual + free) for itself; a snapshot read in a race may claim more
     // than the host has, so the physical total bounds it.
     b.usable = min(host.total, actual + host.free);
-    b.reserved = outstandingReservations(host, slots);
     return b;
 }
 
