@@ -135,13 +135,14 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
         const std::string& base = record->path;
         if (event.path.starts_with(base + "/memory/meminfo") ||
             event.path.starts_with(base + "/data/")) {
-            reportsChanged = reports_.onChange(*record, now) || reportsChanged;
+            reports_.onChange(*record, now);
         } else if (event.path.starts_with(base + "/memory/")) {
             onMemoryChanged(*record, now);
         } else if (event.path.starts_with(base + "/control/")) {
             registry_.reloadControlKeys(*record);
         }
     }
+    reportsChanged = reports_.readDue(now);  // before the registry changes
     if (domainsChanged) {
         const auto changes = registry_.refresh(now, true);
         for (DomId domid : changes.added) {
@@ -286,6 +287,7 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
     for (auto& [domid, record] : registry_.records()) {
         reports_.onSample(record, now);
     }
+    reports_.readDue(now);
     phaseStart = lap(timing_.reports, phaseStart);
     observeConvergence(now);
     reservations_.expire(unixSeconds(), [this](const Reservation& r) {

@@ -51,6 +51,7 @@ struct DomainRecord {
     std::optional<GuestReport> report;
     std::optional<TimePoint> reportReceivedAt;
     bool reportPending = false;       // a change arrived while the domain was over its read rate
+    bool reportDue = false;           // to be read in this batch (ReportReader::readDue)
     std::uint64_t reportReads = 0;    // Xenstore reads of this guest's statistics
     std::uint64_t reportRejects = 0;  // reports refused (malformed, out of bounds): metrics
     double readTokens = 0;            // the per-domain read budget (ReportReader)

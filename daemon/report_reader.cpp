@@ -1,6 +1,7 @@
 #include "report_reader.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "plausibility.h"
 #include "stats_codec.h"
@@ -28,38 +29,77 @@ bool ReportReader::takeToken(DomainRecord& record, TimePoint now) {
     return true;
 }
 
-bool ReportReader::onChange(DomainRecord& record, TimePoint now) {
+void ReportReader::onChange(DomainRecord& record, TimePoint now) {
+    if (record.reportDue) {
+        return;  // already read in this batch: one read covers every change before it
+    }
     if (!takeToken(record, now)) {
         record.reportPending = true;
-        return false;
+        return;
     }
-    return read(record, now);
+    makeDue(record);
 }
 
-bool ReportReader::onSample(DomainRecord& record, TimePoint now) {
-    if (!record.reportPending || !takeToken(record, now)) {
-        return false;
+void ReportReader::onSample(DomainRecord& record, TimePoint now) {
+    if (record.reportPending && !record.reportDue && takeToken(record, now)) {
+        makeDue(record);
     }
-    return read(record, now);
 }
 
-bool ReportReader::read(DomainRecord& record, TimePoint now) {
+void ReportReader::makeDue(DomainRecord& record) {
     record.reportPending = false;
-    const std::string path = record.path + "/";
-    ++reads_;
-    ++record.reportReads;
-    DecodeResult result;
-    // Our own report first; then XenServer's agent; then Qubes' meminfo-writer.
-    if (const auto ours = xs_.read(path + std::string(kReportKey))) {
-        result = decodeReport(*ours);
-    } else if (const auto total = xs_.read(path + std::string(kXenServerTotalKey))) {
-        const auto free = xs_.read(path + std::string(kXenServerFreeKey));
-        result = parseXenServerMeminfo(*total, free.value_or(""));
-    } else if (const auto used = xs_.read(path + std::string(kQubesMeminfoKey))) {
-        result = parseQubesMeminfo(*used);
-    } else {
-        return false;  // nothing reported (yet): the domain is treated as having no statistics
+    record.reportDue = true;
+    due_.push_back(&record);
+}
+
+bool ReportReader::readDue(TimePoint now) {
+    const std::vector<DomainRecord*> due = std::exchange(due_, {});
+    // Our own report first, for every due domain at once; a guest on XenServer's or Qubes' agent
+    // (it wrote no report of ours last time) has its keys read after.
+    std::vector<DomainRecord*> ours;
+    std::vector<std::string> paths;
+    std::vector<DomainRecord*> foreign;
+    for (DomainRecord* record : due) {
+        record->reportDue = false;
+        ++reads_;
+        ++record->reportReads;
+        if (record->report && record->report->source != ReportSource::Balloond) {
+            foreign.push_back(record);
+        } else {
+            ours.push_back(record);
+            paths.push_back(record->path + "/" + std::string(kReportKey));
+        }
     }
+    const std::vector<std::optional<std::string>> values = xs_.readMany(paths);
+    bool accepted = false;
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+        accepted = (values[i] ? accept(*ours[i], decodeReport(*values[i]), now)
+                              : readForeign(*ours[i], now)) ||
+                   accepted;
+    }
+    for (DomainRecord* record : foreign) {
+        if (const auto value = xs_.read(record->path + "/" + std::string(kReportKey))) {
+            accepted = accept(*record, decodeReport(*value), now) || accepted;
+        } else {
+            accepted = readForeign(*record, now) || accepted;
+        }
+    }
+    return accepted;
+}
+
+bool ReportReader::readForeign(DomainRecord& record, TimePoint now) {
+    const std::string path = record.path + "/";
+    if (const auto total = xs_.read(path + std::string(kXenServerTotalKey))) {
+        const auto free = xs_.read(path + std::string(kXenServerFreeKey));
+        return accept(record, parseXenServerMeminfo(*total, free.value_or("")), now);
+    }
+    if (const auto used = xs_.read(path + std::string(kQubesMeminfoKey))) {
+        return accept(record, parseQubesMeminfo(*used), now);
+    }
+    return false;  // nothing reported (yet): the domain is treated as having no statistics
+}
+
+bool ReportReader::accept(DomainRecord& record, const DecodeResult& result, TimePoint now) {
     if (!result) {
         ++rejected_;
         ++record.reportRejects;

@@ -7,9 +7,11 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config.h"
 #include "domain_record.h"
+#include "stats_codec.h"
 #include "xenstore_port.h"
 
 namespace balloon::daemon {
@@ -34,13 +36,16 @@ public:
 
     void setLimits(ReportLimits limits) { limits_ = limits; }
 
-    // A watch said something under the domain's data/ or memory/meminfo changed. Reads at once
-    // if the domain is within its rate, else marks it pending. Returns true when a new report
-    // was accepted. An accepted report is held to the domain's allocation before it is kept or
-    // feeds the burst reserve.
-    bool onChange(DomainRecord& record, TimePoint now);
-    // Every sample: reads what was left pending. Returns true when a report was accepted.
-    bool onSample(DomainRecord& record, TimePoint now);
+    // A watch said something under the domain's data/ or memory/meminfo changed. The domain is
+    // due for a read if it is within its rate, else marked pending.
+    void onChange(DomainRecord& record, TimePoint now);
+    // Every sample: a pending domain within its rate again is due.
+    void onSample(DomainRecord& record, TimePoint now);
+    // Reads every due domain's report, several requests in flight (XenStore::readMany), before
+    // the registry changes again (it keeps the records' addresses). Returns true when a new
+    // report was accepted. An accepted report is held to the domain's allocation before it is
+    // kept or feeds the burst reserve.
+    bool readDue(TimePoint now);
 
     [[nodiscard]] bool isStale(const DomainRecord& record, TimePoint now) const;
 
@@ -49,13 +54,17 @@ public:
     [[nodiscard]] std::uint64_t clamped() const { return clamped_; }
 
 private:
-    bool read(DomainRecord& record, TimePoint now);
+    void makeDue(DomainRecord& record);
     bool takeToken(DomainRecord& record, TimePoint now);
+    // XenServer's agent, then Qubes' meminfo-writer, one read after another.
+    bool readForeign(DomainRecord& record, TimePoint now);
+    bool accept(DomainRecord& record, const DecodeResult& result, TimePoint now);
 
     xen::XenStore& xs_;
     ReportLimits limits_;
     RejectHandler onReject_;
     ClampHandler onClamp_;
+    std::vector<DomainRecord*> due_;
     std::uint64_t reads_ = 0;
     std::uint64_t rejected_ = 0;
     std::uint64_t clamped_ = 0;

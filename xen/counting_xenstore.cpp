@@ -106,4 +106,10 @@ std::string CountingXenStore::domainPath(DomId domid) {
     return inner_.domainPath(domid);
 }
 
+std::vector<std::optional<std::string>> CountingXenStore::readMany(
+    std::span<const std::string> paths) {
+    counts_.reads += paths.size();
+    return inner_.readMany(paths);
+}
+
 }  // namespace balloon::xen

@@ -40,6 +40,7 @@ public:
     [[nodiscard]] int watchFd() const override;
     std::vector<WatchEvent> takeWatchEvents() override;
     std::string domainPath(DomId domid) override;
+    std::vector<std::optional<std::string>> readMany(std::span<const std::string> paths) override;
 
 private:
     XenStore& inner_;

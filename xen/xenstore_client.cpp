@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <thread>
+#include <vector>
 
 #include <poll.h>
 #include <sys/epoll.h>
@@ -73,6 +75,7 @@ std::unique_ptr<XenStoreClient> XenStoreClient::open() {
 }
 
 void XenStoreClient::connect() {
+    readLanes_.clear();
     socketPath_ = currentSocketPath();
     decltype(handle_) fresh{xs_open(XS_UNWATCH_FILTER)};
     if (!fresh) {
@@ -97,6 +100,64 @@ void XenStoreClient::connect() {
 
 std::optional<std::string> XenStoreClient::read(std::string_view path) {
     return detail::NodeOps(handle_.get(), XBT_NULL).read(path);
+}
+
+namespace {
+// Connections readMany keeps requests in flight on; fewer paths than kParallelFrom are read on
+// the main connection, one after another.
+constexpr std::size_t kReadLanes = 8;
+constexpr std::size_t kParallelFrom = 4;
+}  // namespace
+
+bool XenStoreClient::openReadLanes() {
+    if (!readLanes_.empty()) {
+        return true;
+    }
+    // libxenstore connects where XENSTORED_PATH says now: only where the main connection went.
+    if (currentSocketPath() != socketPath_) {
+        return false;
+    }
+    for (std::size_t i = 0; i < kReadLanes; ++i) {
+        decltype(handle_) lane{xs_open(0)};
+        if (!lane) {
+            readLanes_.clear();
+            return false;  // read on the main connection instead
+        }
+        readLanes_.push_back(std::move(lane));
+    }
+    return true;
+}
+
+std::vector<std::optional<std::string>> XenStoreClient::readMany(
+    std::span<const std::string> paths) {
+    if (paths.size() < kParallelFrom || !openReadLanes()) {
+        return XenStore::readMany(paths);
+    }
+    std::vector<std::optional<std::string>> values(paths.size());
+    const std::size_t lanes = std::min(readLanes_.size(), paths.size());
+    std::vector<std::exception_ptr> errors(lanes);
+    {
+        std::vector<std::jthread> threads;
+        threads.reserve(lanes);
+        for (std::size_t lane = 0; lane < lanes; ++lane) {
+            threads.emplace_back([&, lane] {
+                try {
+                    detail::NodeOps ops(readLanes_[lane].get(), XBT_NULL);
+                    for (std::size_t i = lane; i < paths.size(); i += lanes) {
+                        values[i] = ops.read(paths[i]);
+                    }
+                } catch (...) {
+                    errors[lane] = std::current_exception();
+                }
+            });
+        }
+    }  // joined
+    for (const std::exception_ptr& error : errors) {
+        if (error) {
+            std::rethrow_exception(error);
+        }
+    }
+    return values;
 }
 
 void XenStoreClient::write(std::string_view path, std::string_view value) {

@@ -50,6 +50,11 @@ public:
 
     std::string domainPath(DomId domid) override;
 
+    // Several requests in flight at once, on connections of its own (kReadLanes of them, opened
+    // on first use): xenstored serves one request per connection per pass over all of them, so
+    // on a host with many guest connections one synchronous read waits a whole pass.
+    std::vector<std::optional<std::string>> readMany(std::span<const std::string> paths) override;
+
     // Privileged: tells xenstored that domid exists with its ring (granted page) and event
     // channel port, which fires @introduceDomain. mfn is ignored by current xenstored.
     void introduceDomain(DomId domid, std::uint64_t mfn, std::uint32_t eventChannelPort);
@@ -67,8 +72,12 @@ private:
     void pullLibraryEvents();
     void signalPending();
 
+    bool openReadLanes();
+
     std::unique_ptr<xs_handle, detail::HandleCloser> handle_;
     std::string socketPath_;
+    // readMany's extra connections (no watches on them).
+    std::vector<std::unique_ptr<xs_handle, detail::HandleCloser>> readLanes_;
     // Events already taken out of libxenstore (while draining a registration event) but not yet
     // handed to the caller. pendingFd_ (an eventfd) is readable while this is non-empty.
     std::deque<WatchEvent> pending_;

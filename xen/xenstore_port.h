@@ -75,6 +75,17 @@ public:
 
     // "/local/domain/<id>"
     virtual std::string domainPath(DomId domid) = 0;
+
+    // Reads many nodes outside any transaction; nullopt where a node does not exist. One request
+    // after another here; an implementation may keep several in flight (XenStoreClient).
+    virtual std::vector<std::optional<std::string>> readMany(std::span<const std::string> paths) {
+        std::vector<std::optional<std::string>> values;
+        values.reserve(paths.size());
+        for (const std::string& path : paths) {
+            values.push_back(read(path));
+        }
+        return values;
+    }
 };
 
 }  // namespace balloon::xen

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -28,6 +29,30 @@ TEST_F(XenStoreNodes, ReadsBackWhatItWrote) {
     EXPECT_EQ(xs().read("/test/a"), "1234");
     xs().write("/test/a", "");
     EXPECT_EQ(xs().read("/test/a"), "");
+}
+
+TEST_F(XenStoreNodes, ReadsManyNodesInTheirOrderWithNothingForTheMissing) {
+    // Enough for every read lane several times over, every tenth node missing.
+    std::vector<std::string> paths;
+    for (int i = 0; i < 100; ++i) {
+        paths.push_back("/test/many/" + std::to_string(i));
+        if (i % 10 != 3) {
+            xs().write(paths.back(), "value " + std::to_string(i));
+        }
+    }
+    const auto values = xs().readMany(paths);
+    ASSERT_EQ(values.size(), paths.size());
+    for (int i = 0; i < 100; ++i) {
+        if (i % 10 == 3) {
+            EXPECT_FALSE(values[i]) << i;
+        } else {
+            EXPECT_EQ(values[i], "value " + std::to_string(i)) << i;
+        }
+    }
+    // A few, read on the main connection, and none.
+    EXPECT_THAT(xs().readMany(std::vector<std::string>(paths.begin(), paths.begin() + 3)),
+                ElementsAre("value 0", "value 1", "value 2"));
+    EXPECT_TRUE(xs().readMany({}).empty());
 }
 
 TEST_F(XenStoreNodes, KeepsBinaryValuesWhole) {
