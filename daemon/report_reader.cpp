@@ -54,35 +54,22 @@ void ReportReader::makeDue(DomainRecord& record) {
 
 bool ReportReader::readDue(TimePoint now) {
     const std::vector<DomainRecord*> due = std::exchange(due_, {});
-    // Our own report first, for every due domain at once; a guest on XenServer's or Qubes' agent
-    // (it wrote no report of ours last time) has its keys read after.
-    std::vector<DomainRecord*> ours;
+    // Our own report, for every due domain at once; where there is none, XenServer's or Qubes'
+    // agent's keys, one read after another.
     std::vector<std::string> paths;
-    std::vector<DomainRecord*> foreign;
+    paths.reserve(due.size());
     for (DomainRecord* record : due) {
         record->reportDue = false;
         ++reads_;
         ++record->reportReads;
-        if (record->report && record->report->source != ReportSource::Balloond) {
-            foreign.push_back(record);
-        } else {
-            ours.push_back(record);
-            paths.push_back(record->path + "/" + std::string(kReportKey));
-        }
+        paths.push_back(record->path + "/" + std::string(kReportKey));
     }
     const std::vector<std::optional<std::string>> values = xs_.readMany(paths);
     bool accepted = false;
-    for (std::size_t i = 0; i < ours.size(); ++i) {
-        accepted = (values[i] ? accept(*ours[i], decodeReport(*values[i]), now)
-                              : readForeign(*ours[i], now)) ||
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        accepted = (values[i] ? accept(*due[i], decodeReport(*values[i]), now)
+                              : readForeign(*due[i], now)) ||
                    accepted;
-    }
-    for (DomainRecord* record : foreign) {
-        if (const auto value = xs_.read(record->path + "/" + std::string(kReportKey))) {
-            accepted = accept(*record, decodeReport(*value), now) || accepted;
-        } else {
-            accepted = readForeign(*record, now) || accepted;
-        }
     }
     return accepted;
 }
