@@ -36,6 +36,8 @@ DomainView domainOf(const Properties& p) {
     d.minKiB = get<std::uint64_t>(p, property::kMinKiB);
     d.maxKiB = get<std::uint64_t>(p, property::kMaxKiB);
     d.staticMaxKiB = get<std::uint64_t>(p, property::kStaticMaxKiB);
+    d.podEntriesKiB = get<std::uint64_t>(p, property::kPodEntriesKiB);
+    d.podCacheKiB = get<std::uint64_t>(p, property::kPodCacheKiB);
     d.weight = get<std::uint32_t>(p, property::kWeight);
     d.pinned = get<bool>(p, property::kPinned);
     d.excluded = get<bool>(p, property::kExcluded);

@@ -45,6 +45,8 @@ Json toJson(const DomainView& d) {
             {"min_kib", d.minKiB},
             {"max_kib", d.maxKiB},
             {"static_max_kib", d.staticMaxKiB},
+            {"pod_entries_kib", d.podEntriesKiB},
+            {"pod_cache_kib", d.podCacheKiB},
             {"weight", d.weight},
             {"mode", modeOf(d)},
             {"pinned", d.pinned},

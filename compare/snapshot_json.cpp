@@ -130,6 +130,12 @@ DomainSnapshot parseDomain(const Json& object, std::size_t index) {
     d.max = f.optionalKib("max_kib");
     d.recentPeak = f.optionalKib("recent_peak_kib");
     d.growLimit = f.optionalKib("grow_limit_kib");
+    // Populate-on-demand: entries the cache cannot back (balloonctl list --json's figures).
+    const KiB podEntries = f.optionalKib("pod_entries_kib").value_or(KiB{});
+    const KiB podCache = f.optionalKib("pod_cache_kib").value_or(KiB{});
+    if (podEntries > podCache) {
+        d.podDeficit = podEntries - podCache;
+    }
     if (f.has("weight")) {
         d.weight = static_cast<std::uint32_t>(std::min<std::uint64_t>(f.count("weight"), 10000));
     }

@@ -26,6 +26,8 @@ std::string_view errcName(Errc code) {
             return "Timeout";
         case Errc::NotReached:
             return "NotReached";
+        case Errc::PodDeficit:
+            return "PodDeficit";
         case Errc::Failed:
             return "Failed";
     }

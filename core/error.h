@@ -20,6 +20,7 @@ enum class Errc {
     NotAuthorized,      // a mutating call from an unprivileged caller
     Timeout,            // a wait that ran out before the guest reached its target
     NotReached,         // the guest stopped short of its target
+    PodDeficit,         // lowering a guest whose populate-on-demand memory is not backed yet
     Failed,             // Xenstore or the hypervisor refused
 };
 

@@ -78,6 +78,10 @@ struct DomainSnapshot {
     // The allocation (videoram included) at which it stopped growing short of its target
     // (ConvergenceTracker::growLimit): what lies above it the guest cannot take.
     std::optional<KiB> growLimit;
+    // Populate-on-demand entries its cache cannot back (entries - cache, when positive): memory
+    // the guest believes it has and must hand back before it touches it. `actual` stays Xen's
+    // allocation: the plan never counts on memory the guest would first have to release.
+    std::optional<KiB> podDeficit;
     std::optional<GuestReport> report;  // the last good report, if any
     bool reportStale = false;           // the report is too old to plan on
     // The most the guest needed in the last few minutes (policy/recent_peak.h): room the demand
@@ -126,7 +130,9 @@ enum class ReasonKind {
 
 // What bounded the target after the policy chose it (at most the last one that applied).
 // GrowLimit: the ceiling is where the guest stopped growing (DomainSnapshot::growLimit).
-enum class Limit { None, Floor, Ceiling, GrowLimit, Deadband, Held, StepCap, Budget };
+// PodDeficit: the floor is its current target, part of its memory not backed yet
+// (DomainSnapshot::podDeficit).
+enum class Limit { None, Floor, Ceiling, GrowLimit, PodDeficit, Deadband, Held, StepCap, Budget };
 
 struct Reason {
     ReasonKind kind = ReasonKind::PolicyOff;
@@ -136,6 +142,7 @@ struct Reason {
     KiB share;       // Demand: surplus given by weight (positive) ...
     KiB cut;         // ... or what a short host took away from demand + headroom
     KiB unreleased;  // Stuck: memory held above its target
+    KiB notBacked;   // PodDeficit: its populate-on-demand entries beyond its cache
     std::uint32_t weight = 0;
     double fraction = 0;    // Proportional: the common fraction of [floor, ceiling]
     bool pressure = false;  // the guest reported memory pressure

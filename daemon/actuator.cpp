@@ -103,7 +103,8 @@ std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome
         w->record->lastWrittenTarget = w->actuation.target;
         w->record->lastTargetChange = now;
         // Not "balanced" until the next sample while the allocation is still far from it.
-        w->record->convergence.retarget(w->record->expectedAllocation(), w->record->actual);
+        w->record->convergence.retarget(w->record->expectedAllocation(),
+                                        w->record->guestAllocation());
     }
     return written;
 }
@@ -167,6 +168,17 @@ ApplyOutcome Actuator::apply(const Plan& plan, DomainRegistry& registry, KiB hos
 }
 
 void Actuator::setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePoint now) {
+    // Stricter than xl (docs/policy.md, populate-on-demand): a lower target frees nothing until
+    // the guest's balloon driver has handed its unbacked entries back.
+    if (const auto deficit = record.podDeficit(); deficit && target < record.target) {
+        throw Error(Errc::PodDeficit,
+                    record.label() + ": " + formatSize(*deficit) +
+                        " of its populate-on-demand memory is not backed yet, so its target is "
+                        "not lowered until its balloon driver has caught up (it holds " +
+                        formatSize(record.guestAllocation()) + " against its target " +
+                        formatSize(record.target) +
+                        "); wait for that, or force it with `xl mem-set`");
+    }
     std::vector<Write> one{{&record, forTarget(layoutOf(record), target, dom0Floor)}};
     ApplyOutcome outcome;
     if (writePhase(one, outcome, now).empty()) {

@@ -1,6 +1,7 @@
 #include "balancer.h"
 
 #include <chrono>
+#include <string>
 
 #include "error.h"
 #include "policy/explain.h"
@@ -21,6 +22,16 @@ ConvergenceConfig convergenceConfigOf(const Config& config) {
     c.stuckAfter = config.intervals.stuckAfter;
     c.uncooperativeAfter = config.intervals.uncooperativeAfter;
     return c;
+}
+
+// What a guest holds, for the stuck and uncooperative messages: a PoD guest holds what it
+// believes it has, the unbacked part said apart.
+std::string currentText(const DomainRecord& record) {
+    std::string text = "current " + formatSize(record.guestAllocation());
+    if (const auto deficit = record.podDeficit()) {
+        text += ", " + formatSize(*deficit) + " of it populate-on-demand memory Xen has not backed";
+    }
+    return text;
 }
 
 }  // namespace
@@ -173,9 +184,9 @@ void Balancer::markUncooperative(DomainRecord& record, bool uncooperative) {
             return;
         }
         BLOG(warning) << logattr::domid(record.domid) << logattr::kib("target", record.target)
-                      << logattr::kib("current", record.actual)
+                      << logattr::kib("current", record.guestAllocation())
                       << "uncooperative: could not reach target " << formatSize(record.target)
-                      << " (current " << formatSize(record.actual)
+                      << " (" << currentText(record)
                       << "); its unreleased memory is not counted on";
     } else {
         xs_.remove(path);
@@ -188,12 +199,11 @@ void Balancer::observeConvergence(TimePoint now) {
     for (auto& [domid, record] : registry_.records()) {
         const Convergence before = record.convergence.state();
         const Convergence state =
-            record.convergence.observe(now, record.expectedAllocation(), record.actual);
+            record.convergence.observe(now, record.expectedAllocation(), record.guestAllocation());
         if (state == Convergence::Stuck && before != Convergence::Stuck &&
             guestLog_.admit(domid, "stuck", Clock::now())) {
             BLOG(notice) << logattr::domid(domid) << "could not reach target "
-                         << formatSize(record.target) << " (current " << formatSize(record.actual)
-                         << ")";
+                         << formatSize(record.target) << " (" << currentText(record) << ")";
         }
         markUncooperative(record, record.convergence.withholding());
     }
@@ -233,6 +243,7 @@ HostSnapshot Balancer::snapshot(TimePoint now, std::optional<TimePoint> holdsLif
         d.pinned = record.pinned;
         d.convergence = record.convergence.state();
         d.growLimit = record.convergence.growLimit();
+        d.podDeficit = record.podDeficit();
         d.lastTargetChange = record.lastTargetChange;
         // Shrunk for a reservation that ended unused: back at once, not after the hold time.
         if (holdsLiftedSince && record.lastTargetChange &&

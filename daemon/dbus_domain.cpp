@@ -18,6 +18,8 @@ DomainView viewOf(const DomainRecord& record, const DomainPlan* plan, const Conf
     v.actualKiB = record.actual.count();
     v.staticMaxKiB = record.staticMax.count();
     v.maxKiB = (record.staticMax - record.videoram).count();
+    v.podEntriesKiB = record.podEntries.count();
+    v.podCacheKiB = record.podCache.count();
     if (const DomainOverride* o = config.overrideFor(record.name, record.uuid)) {
         v.weight = o->weight;
     }

@@ -50,6 +50,8 @@ private:
     uint64_t MinKiB() override { return view_.minKiB; }
     uint64_t MaxKiB() override { return view_.maxKiB; }
     uint64_t StaticMaxKiB() override { return view_.staticMaxKiB; }
+    uint64_t PodEntriesKiB() override { return view_.podEntriesKiB; }
+    uint64_t PodCacheKiB() override { return view_.podCacheKiB; }
     uint32_t Weight() override { return view_.weight; }
     bool Pinned() override { return view_.pinned; }
     bool Excluded() override { return view_.excluded; }

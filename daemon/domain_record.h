@@ -43,6 +43,10 @@ struct DomainRecord {
     // The hypervisor's view, refreshed every sample.
     KiB actual;
     KiB maxmem;
+    // Populate-on-demand (translated domains; 0 for PV): frames not backed yet, and the pool
+    // that backs them (part of actual).
+    KiB podEntries;
+    KiB podCache;
     // The most Xen counted for it within kAllocationMemory (noteAllocation).
     KiB recentAllocation;
     TimePoint recentAllocationAt{};
@@ -75,6 +79,17 @@ struct DomainRecord {
         return type == DomainType::Hvm ? target + videoram : target;
     }
     [[nodiscard]] std::string label() const { return domainLabel(domid, name); }
+    // PoD entries the cache cannot back: memory the guest believes it has and must hand back
+    // (its balloon driver catching up) before it touches it. nullopt when there is none.
+    [[nodiscard]] std::optional<KiB> podDeficit() const {
+        return podEntries > podCache ? std::optional<KiB>(podEntries - podCache) : std::nullopt;
+    }
+    // What the guest believes it holds: its populated pages plus its PoD entries while the cache
+    // cannot back them, else Xen's allocation. Whether it follows its target is judged on this:
+    // a PoD guest whose balloon driver has not caught up is still converging.
+    [[nodiscard]] KiB guestAllocation() const {
+        return podDeficit() ? actual - podCache + podEntries : actual;
+    }
 
     // A new sample of Xen's allocation (tot_pages).
     void noteAllocation(KiB allocation, TimePoint now) {

@@ -158,6 +158,8 @@ DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentit
         }
         it->second.noteAllocation(toKiB(info.totPages), now);
         it->second.maxmem = toKiB(info.maxPages);
+        it->second.podEntries = toKiB(info.podEntries);
+        it->second.podCache = toKiB(info.podCache);
     }
     for (auto it = records_.begin(); it != records_.end();) {
         if (alive.contains(it->first)) {

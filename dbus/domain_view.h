@@ -20,6 +20,8 @@ struct DomainView {
     std::uint64_t minKiB = 0;
     std::uint64_t maxKiB = 0;
     std::uint64_t staticMaxKiB = 0;
+    std::uint64_t podEntriesKiB = 0;  // populate-on-demand: 0 for PV
+    std::uint64_t podCacheKiB = 0;
     std::uint32_t weight = 100;
     bool pinned = false;
     bool excluded = false;

@@ -9,7 +9,8 @@ namespace {
 constexpr std::array kAllCodes{
     Errc::InvalidArgument, Errc::NoSuchDomain, Errc::AboveStaticMax,   Errc::BelowMinimum,
     Errc::BelowTarget,     Errc::Excluded,     Errc::CannotFreeEnough, Errc::NoSuchReservation,
-    Errc::NotAuthorized,   Errc::Timeout,      Errc::NotReached,       Errc::Failed,
+    Errc::NotAuthorized,   Errc::Timeout,      Errc::NotReached,       Errc::PodDeficit,
+    Errc::Failed,
 };
 
 }  // namespace

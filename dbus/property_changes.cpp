@@ -43,6 +43,8 @@ std::vector<std::string> changedProperties(const DomainView& a, const DomainView
                       {p::kMinKiB, a.minKiB != b.minKiB},
                       {p::kMaxKiB, a.maxKiB != b.maxKiB},
                       {p::kStaticMaxKiB, a.staticMaxKiB != b.staticMaxKiB},
+                      {p::kPodEntriesKiB, a.podEntriesKiB != b.podEntriesKiB},
+                      {p::kPodCacheKiB, a.podCacheKiB != b.podCacheKiB},
                       {p::kWeight, a.weight != b.weight},
                       {p::kPinned, a.pinned != b.pinned},
                       {p::kExcluded, a.excluded != b.excluded},

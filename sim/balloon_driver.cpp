@@ -91,11 +91,11 @@ void BalloonDriver::step(Duration dt, SimulatedHost& host, DomId domid, KiB hidd
     const double perStep = rateKiBps_ * toSeconds(dt);
     budgetKiB_ = std::min(budgetKiB_ + perStep, perStep + static_cast<double>(kBatch.count()));
     while (true) {
-        const auto allocation = host.allocation(domid);
-        if (!allocation) {
+        const auto pages = host.guestPages(domid);
+        if (!pages) {
             return;
         }
-        const KiB current = toKiB(*allocation) - hidden;
+        const KiB current = toKiB(*pages) - hidden;
         const KiB distance = absDiff(*kernelTarget_, current);
         if (distance < KiB{kPageSizeKiB}) {
             state_ = DriverState::Idle;

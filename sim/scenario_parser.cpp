@@ -127,6 +127,7 @@ GuestSpec readDomain(TomlReader& r, std::int64_t& count) {
     r.readSize("swap", g.swap);
     r.readNumber("cache_share", g.cacheShare, 0, 1);
     r.readBool("autostart", g.autostart);
+    r.readBool("pod", g.pod);
     r.readSize("min", g.rangeMin);
     r.readSize("max", g.rangeMax);
     if (auto workload = readWorkloadIn(r, "workload")) {
@@ -140,6 +141,9 @@ GuestSpec readDomain(TomlReader& r, std::int64_t& count) {
     if (g.rangeMin > rangeTop || rangeTop > g.maxmem) {
         failTable(r, "domain \"" + g.name + "\": need min <= max <= maxmem (min " +
                          formatSize(g.rangeMin) + ", max " + formatSize(rangeTop) + ")");
+    }
+    if (g.pod && g.type == DomainType::Pv) {
+        failTable(r, "domain \"" + g.name + "\": pod applies to hvm and pvh domains only");
     }
     if (g.type != DomainType::Hvm && g.videoram.count() != 0) {
         failTable(r, "domain \"" + g.name + "\": videoram applies to hvm domains only");

@@ -34,7 +34,11 @@ SimGuest::SimGuest(const GuestSpec& spec, DomId domid, std::uint64_t seed)
       domid_(domid),
       workload_(spec.workload, seed),
       driver_(spec.driver, driverOffset(spec)),
-      kernel_(spec.memory - hidden()) {}
+      kernel_((bootsPod() ? spec.maxmem : spec.memory) - hidden()) {}
+
+bool SimGuest::bootsPod() const {
+    return spec_.pod && spec_.type != DomainType::Pv && spec_.memory < spec_.maxmem;
+}
 
 KiB SimGuest::hidden() const {
     switch (spec_.type) {
@@ -63,9 +67,11 @@ void SimGuest::step(SimTime now, Duration dt, SimulatedHost& host) {
     now_ = now;
     demand_ = workload_.sample(now);
     const KiB used = min(demand_, kernel_);
+    // The pages the workload uses are populated: a PoD entry touched takes a cache page.
+    host.touch(domid_, pagesCeil(used));
     driver_.step(dt, host, domid_, hidden(), used + spec_.kernelReserve);
-    if (const auto allocation = host.allocation(domid_)) {
-        kernel_ = toKiB(*allocation) - hidden();
+    if (const auto pages = host.guestPages(domid_)) {
+        kernel_ = toKiB(*pages) - hidden();
     }
     observe(dt);
 }

@@ -39,6 +39,9 @@ struct GuestSpec {
     KiB swap = mib(512);          // demand beyond allocation + swap OOM-kills the biggest process
     double cacheShare = 0.5;      // share of available memory that is page cache
     bool autostart = true;        // built at time 0; otherwise by a create event
+    // HVM/PVH with memory < maxmem: boot populate-on-demand, as xl builds it (the kernel sees
+    // maxmem; only memory is backed until its balloon driver has handed the rest back).
+    bool pod = false;
     // The toolstack's range for the domain (XenServer's dynamic-min/-max; 0: none), handed to
     // the policies as the domain's configured min and max.
     KiB rangeMin;
@@ -72,6 +75,8 @@ public:
     [[nodiscard]] KiB kernelMemory() const { return kernel_; }
     // Xen-counted pages the kernel never sees (firmware, videoram).
     [[nodiscard]] KiB hidden() const;
+    // Boots populate-on-demand (GuestSpec::pod on a domain with memory < maxmem).
+    [[nodiscard]] bool bootsPod() const;
     [[nodiscard]] bool underPressure() const { return demand_ > kernel_; }
     [[nodiscard]] double pressureSeconds() const { return pressureSeconds_; }
     [[nodiscard]] std::uint64_t oomKills() const { return oomKills_; }

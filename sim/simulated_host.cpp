@@ -12,6 +12,10 @@ std::string domainText(DomId domid) {
     return "domain " + std::to_string(domid);
 }
 
+Pages min(Pages a, Pages b) {
+    return a < b ? a : b;
+}
+
 }  // namespace
 
 SimulatedHost::SimulatedHost(Pages total, Pages dom0, Pages dom0Max)
@@ -44,7 +48,9 @@ xen::DomainInfo SimulatedHost::info(DomId domid, const Domain& d) {
                            .dying = d.dyingLeft.has_value(),
                            .shutdown = d.shutdown,
                            .paused = d.paused,
-                           .hvm = d.translated};
+                           .hvm = d.translated,
+                           .podEntries = d.podEntries,
+                           .podCache = d.podCache};
 }
 
 std::vector<xen::DomainInfo> SimulatedHost::domains() {
@@ -86,6 +92,33 @@ void SimulatedHost::setPodTarget(DomId domid, KiB target) {
                                                "PVH domains only");
     }
     d.pod = pagesFloor(target);
+    // p2m_pod_set_mem_target: nothing for a domain without entries, nor below its allocation
+    // ("T' < B: don't reduce the cache size; let the balloon driver take care of it"); above
+    // it, the cache is what the target leaves beyond the populated pages, at most the entries.
+    const Pages populated = d.tot - d.podCache;
+    if ((populated.count() > 0 && d.podEntries.count() == 0) || d.dyingLeft || *d.pod < d.tot) {
+        return;
+    }
+    Pages cache = *d.pod - populated;
+    if (populated.count() > 0 && cache > d.podEntries) {
+        cache = d.podEntries;
+    }
+    setPodCache(d, domid, cache);
+}
+
+void SimulatedHost::setPodCache(Domain& d, DomId domid, Pages cache) {
+    if (cache > d.podCache) {
+        const Pages avail = allocatable(domid);
+        const Pages grow = min(cache - d.podCache, avail);
+        take(grow);
+        d.podCache += grow;
+        d.tot += grow;
+    } else {
+        const Pages freed = d.podCache - cache;
+        d.podCache = cache;
+        d.tot -= freed;
+        scrub_ += freed;
+    }
 }
 
 Pages SimulatedHost::claimedByOthers(DomId domid) const {
@@ -108,7 +141,7 @@ void SimulatedHost::take(Pages pages) {
     scrub_ -= pages - fromFree;
 }
 
-DomId SimulatedHost::createDomain(Pages initial, Pages maxPages, bool translated) {
+DomId SimulatedHost::createDomain(Pages initial, Pages maxPages, bool translated, Pages physmap) {
     const DomId domid = nextDomId_++;
     if (allocatable(domid) < initial) {
         throw xen::HypervisorError(
@@ -122,6 +155,10 @@ DomId SimulatedHost::createDomain(Pages initial, Pages maxPages, bool translated
     d.tot = initial;
     d.max = maxPages;
     d.translated = translated;
+    if (translated && physmap > initial) {
+        d.podEntries = physmap;
+        d.podCache = initial;
+    }
     return domid;
 }
 
@@ -171,11 +208,34 @@ Pages SimulatedHost::populate(DomId domid, Pages want) {
 
 Pages SimulatedHost::release(DomId domid, Pages count) {
     Domain& d = live(domid, "release");
-    const Pages given = count < d.tot ? count : d.tot;
+    const Pages entries = min(count, d.podEntries);
+    d.podEntries -= entries;
+    const Pages populated = d.tot - d.podCache;
+    const Pages given = min(count - entries, populated);
     d.tot -= given;
     // A page a guest hands back is scrubbed by Xen before reuse.
     scrub_ += given;
-    return given;
+    if (d.podCache > d.podEntries) {
+        setPodCache(d, domid, d.podEntries);
+    }
+    return entries + given;
+}
+
+bool SimulatedHost::touch(DomId domid, Pages pages) {
+    Domain& d = live(domid, "touch");
+    const Pages populated = d.tot - d.podCache;
+    if (d.podEntries.count() == 0 || pages <= populated || d.podCrashed) {
+        return !d.podCrashed;
+    }
+    const Pages want = min(pages - populated, d.podEntries);
+    const Pages backed = min(want, d.podCache);
+    d.podEntries -= backed;
+    d.podCache -= backed;
+    if (backed < want) {
+        d.podCrashed = true;
+        d.shutdown = true;
+    }
+    return !d.podCrashed;
 }
 
 void SimulatedHost::advance(Duration dt) {
@@ -210,6 +270,20 @@ std::optional<Pages> SimulatedHost::allocation(DomId domid) const {
 std::optional<Pages> SimulatedHost::podTarget(DomId domid) const {
     auto it = domains_.find(domid);
     return it == domains_.end() ? std::nullopt : it->second.pod;
+}
+
+std::optional<Pages> SimulatedHost::guestPages(DomId domid) const {
+    auto it = domains_.find(domid);
+    if (it == domains_.end()) {
+        return std::nullopt;
+    }
+    const Domain& d = it->second;
+    return d.tot - d.podCache + d.podEntries;
+}
+
+bool SimulatedHost::podCrashed(DomId domid) const {
+    auto it = domains_.find(domid);
+    return it != domains_.end() && it->second.podCrashed;
 }
 
 Pages SimulatedHost::allocatedPages() const {

@@ -121,8 +121,10 @@ DomId Simulation::create(std::string_view name) {
                     "create: \"" + std::string(name) + "\" is already running; destroy it first");
     }
     // libxl: Xen maxmem starts at maxmem + slack so the guest may balloon up to static-max.
-    const DomId domid = host_.createDomain(
-        pagesCeil(spec->memory), pagesCeil(spec->maxmem + kMaxmemSlack), translated(spec->type));
+    const bool pod = spec->pod && translated(spec->type) && spec->memory < spec->maxmem;
+    const DomId domid =
+        host_.createDomain(pagesCeil(spec->memory), pagesCeil(spec->maxmem + kMaxmemSlack),
+                           translated(spec->type), pod ? pagesCeil(spec->maxmem) : Pages{0});
     const KiB target = spec->memory - spec->videoram;
     if (translated(spec->type)) {
         host_.setPodTarget(domid, target);

@@ -22,6 +22,12 @@ struct DomainInfo {
     bool shutdown = false;
     bool paused = false;
     bool hvm = false;  // HVM or PVH (translated): PoD target applies
+    // Populate-on-demand (translated domains; 0 for PV): guest frames not backed yet, and the
+    // pool of pages Xen holds to back them (counted in totPages). Entries above the cache are
+    // memory the guest believes it has but Xen cannot give it: its balloon driver must hand
+    // them back before it touches them.
+    Pages podEntries;
+    Pages podCache;
 };
 
 struct HostInfo {

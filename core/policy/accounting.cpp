@@ -55,6 +55,20 @@ std::optional<KiB> transferredTo(const HostSnapshot& host, DomId domid) {
     return sum;
 }
 
+// A guest with populate-on-demand entries its cache cannot back is never lowered: Xen keeps the
+// cache on a lower target until the balloon driver has handed the entries back, so a shrink
+// frees nothing, and a guest without a driver never would. Its floor is its current target
+// (raised past a grow limit below it); a raise stays possible.
+void holdPodDeficit(const DomainSnapshot& dom, Slot& s) {
+    if (!dom.podDeficit) {
+        return;
+    }
+    s.podHeld = true;
+    s.reason.notBacked = *dom.podDeficit;
+    s.floor = max(s.floor, min(dom.target, s.shareCeiling));
+    s.ceiling = max(s.ceiling, s.floor);
+}
+
 }  // namespace
 
 std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config) {
@@ -74,6 +88,7 @@ std::vector<Slot> classify(const HostSnapshot& host, const PolicyConfig& config)
         s.ceiling = growCeilingOf(dom, s.shareCeiling);
         s.floor = floorOf(dom, config, s.ceiling);
         s.shareFloor = min(dom.min.value_or(config.defaultMin), s.floor);
+        holdPodDeficit(dom, s);
         s.reason.weight = effectiveWeight(dom);
         const auto transferred = transferredTo(host, dom.domid);
         s.buildReservation = transferred.value_or(KiB{});

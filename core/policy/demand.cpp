@@ -264,7 +264,7 @@ void planDemand(std::span<Slot> slots, KiB forTargets, const PolicyConfig& confi
             continue;
         }
         if (s.ideal == s.floor && s.reason.demand + s.reason.headroom < s.floor) {
-            s.reason.limit = Limit::Floor;
+            s.reason.limit = s.floorLimit();
         } else if (s.ideal == s.ceiling && s.reason.demand + s.reason.headroom > s.ceiling) {
             s.reason.limit = s.ceilingLimit();
         }

@@ -60,6 +60,10 @@ std::string limitText(const DomainPlan& p) {
             return "; at ceiling " + sz(p.ceiling);
         case Limit::GrowLimit:
             return "; stopped growing at " + sz(p.ceiling) + ": the rest goes to others";
+        case Limit::PodDeficit:
+            return "; populate-on-demand: " + sz(r.notBacked) +
+                   " of its memory is not backed yet; not lowered until its balloon driver has "
+                   "caught up";
         case Limit::Deadband:
             return "; " + sz(r.ideal) + " is within the deadband";
         case Limit::Held:

@@ -38,6 +38,10 @@ struct Slot {
     [[nodiscard]] Limit ceilingLimit() const {
         return ceiling < shareCeiling ? Limit::GrowLimit : Limit::Ceiling;
     }
+    // Populate-on-demand with a deficit (DomainSnapshot::podDeficit): its floor is its current
+    // target. Limit::PodDeficit when the floor held it, else Limit::Floor.
+    bool podHeld = false;
+    [[nodiscard]] Limit floorLimit() const { return podHeld ? Limit::PodDeficit : Limit::Floor; }
     KiB current;  // its target now
     KiB ideal;    // what the policy wants
     KiB target;   // after stability limits and the budget

@@ -72,8 +72,8 @@ void planProportional(std::span<Slot> slots, KiB forTargets) {
         s.reason.kind = ReasonKind::Proportional;
         s.reason.fraction = fraction;
         s.reason.ideal = s.ideal;
-        if (s.ideal == s.floor && s.ceiling > s.floor) {
-            s.reason.limit = Limit::Floor;
+        if (s.ideal == s.floor && (s.ceiling > s.floor || s.podHeld)) {
+            s.reason.limit = s.floorLimit();
         } else if (held[i] && s.ideal == s.ceiling) {
             s.reason.limit = s.ceilingLimit();
         }

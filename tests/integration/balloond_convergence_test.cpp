@@ -42,9 +42,6 @@ protected:
         c.policy.kind = PolicyKind::Off;  // targets only from the test
         start(kScenario, c);
     }
-    std::optional<std::string> uncooperativeKey(const std::string& name) {
-        return daemonXs().read(daemonXs().domainPath(domid(name)) + "/memory/uncooperative");
-    }
 };
 
 TEST_F(BalloondConvergence, AFastGuestConvergesAndBalances) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "real_xenstore_fixture.h"
@@ -34,6 +35,10 @@ protected:
         return toKiB(*sim().host().allocation(domid(name)));
     }
     daemon::DomainRecord& record(const std::string& name) { return balloond_->record(name); }
+    // memory/uncooperative of the domain: "1" once balloond flagged it.
+    std::optional<std::string> uncooperativeKey(const std::string& name) {
+        return daemonXs().read(daemonXs().domainPath(domid(name)) + "/memory/uncooperative");
+    }
 
     // The domain's own unprivileged connection over its ring, as its kernel has.
     harness::GuestRingClient& guest(const std::string& name) { return balloond_->guest(name); }

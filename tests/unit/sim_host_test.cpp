@@ -170,5 +170,61 @@ TEST(SimulatedHost, NeverLosesOrInventsAPageUnderRandomOperations) {
     }
 }
 
+// Populate-on-demand (issue 21): a translated domain built with less than its physmap.
+TEST(SimulatedHostPod, BootsWithEveryFrameAnEntryAndItsAllocationAsTheCache) {
+    SimulatedHost host(kHost, kDom0Pages, kDom0Pages);
+    const DomId d = host.createDomain(Pages{1000}, Pages{3000}, true, Pages{3000});
+    const auto info = host.domain(d);
+    EXPECT_EQ(info->totPages, Pages{1000});
+    EXPECT_EQ(info->podEntries, Pages{3000});
+    EXPECT_EQ(info->podCache, Pages{1000});
+    EXPECT_EQ(host.guestPages(d), Pages{3000});
+    const DomId pv = host.createDomain(Pages{1000}, Pages{3000}, false, Pages{3000});
+    EXPECT_EQ(host.domain(pv)->podEntries, Pages{0});
+    EXPECT_EQ(host.guestPages(pv), Pages{1000});
+}
+
+TEST(SimulatedHostPod, ReleasedEntriesGoFirstAndFreeTheCacheAboveThem) {
+    SimulatedHost host(kHost, kDom0Pages, kDom0Pages);
+    const DomId d = host.createDomain(Pages{1000}, Pages{3000}, true, Pages{3000});
+    EXPECT_EQ(host.release(d, Pages{1500}), Pages{1500});
+    EXPECT_EQ(host.domain(d)->podEntries, Pages{1500});
+    EXPECT_EQ(host.domain(d)->totPages, Pages{1000});  // entries are not pages
+    EXPECT_EQ(host.release(d, Pages{700}), Pages{700});
+    EXPECT_EQ(host.domain(d)->podEntries, Pages{800});
+    EXPECT_EQ(host.domain(d)->podCache, Pages{800});  // the cache never exceeds the entries
+    EXPECT_EQ(host.domain(d)->totPages, Pages{800});
+    EXPECT_EQ(host.guestPages(d), Pages{800});
+    EXPECT_EQ(conserved(host), kHost);
+}
+
+TEST(SimulatedHostPod, TouchingAnEntryTakesACachePageAndAnEmptyCacheCrashesTheGuest) {
+    SimulatedHost host(kHost, kDom0Pages, kDom0Pages);
+    const DomId d = host.createDomain(Pages{1000}, Pages{3000}, true, Pages{3000});
+    EXPECT_TRUE(host.touch(d, Pages{600}));
+    EXPECT_EQ(host.domain(d)->podEntries, Pages{2400});
+    EXPECT_EQ(host.domain(d)->podCache, Pages{400});
+    EXPECT_EQ(host.domain(d)->totPages, Pages{1000});
+    EXPECT_FALSE(host.podCrashed(d));
+    EXPECT_FALSE(host.touch(d, Pages{1200}));  // 600 more than the cache holds
+    EXPECT_TRUE(host.podCrashed(d));
+    EXPECT_TRUE(host.domain(d)->shutdown);
+}
+
+TEST(SimulatedHostPod, ALowerPodTargetKeepsTheCacheAHigherOneFillsItUpToTheEntries) {
+    SimulatedHost host(kHost, kDom0Pages, kDom0Pages);
+    const DomId d = host.createDomain(Pages{1000}, Pages{3000}, true, Pages{3000});
+    host.touch(d, Pages{200});
+    host.setPodTarget(d, toKiB(Pages{500}));  // Xen: "T' < B: don't reduce the cache size"
+    EXPECT_EQ(host.domain(d)->podCache, Pages{800});
+    EXPECT_EQ(host.domain(d)->totPages, Pages{1000});
+    host.setPodTarget(d, toKiB(Pages{1500}));
+    EXPECT_EQ(host.domain(d)->podCache, Pages{1300});
+    EXPECT_EQ(host.domain(d)->totPages, Pages{1500});
+    host.setPodTarget(d, toKiB(Pages{9000}));  // capped at the entries
+    EXPECT_EQ(host.domain(d)->podCache, host.domain(d)->podEntries);
+    EXPECT_EQ(conserved(host), kHost);
+}
+
 }  // namespace
 }  // namespace balloon::sim

@@ -2,13 +2,13 @@
 # cache/debs and unpacks them into cache/stage (nothing is installed on the host). A finished
 # stage is marked with a stamp holding the package list, so a changed list refetches.
 
-# Xen 4.17's toolstack and hypervisor, the dom0 D-Bus bus, and the kernel both dom0 and the
-# domUs boot (the one linux-image-amd64 points at).
+# Xen 4.17's toolstack and hypervisor, the dom0 D-Bus bus, GRUB for Xen (a guest with no balloon
+# driver), and the kernel both dom0 and the domUs boot (the one linux-image-amd64 points at).
 e2e_guest_packages() {
     echo xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils libxenmisc4.17 \
         libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4 \
         libxentoollog1 libxendevicemodel1 libxenhypfs1 libxentoolcore1 libyajl2 \
-        dbus-daemon dbus-bin dbus-system-bus-common libdbus-1-3
+        dbus-daemon dbus-bin dbus-system-bus-common libdbus-1-3 grub-xen-host
     # The kernel image package that the linux-image-amd64 metapackage depends on.
     apt-cache depends linux-image-amd64 2>/dev/null |
         awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ && !seen { print $2; seen = 1 }'

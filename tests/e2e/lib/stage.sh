@@ -107,5 +107,8 @@ e2e_build_dom0() {
     cp "$E2E_DIR"/dom0/*.sh "$root/e2e/"
     cp "$E2E_CACHE/vmlinux-$rel.gz" "$root/e2e/vmlinux.gz"
     cp "$E2E_WORK/domu.cpio" "$root/e2e/domu.cpio"
+    # Guests with no balloon driver (scenario no_driver): GRUB for PV and for PVH.
+    cp "$stage/usr/lib/grub-xen/grub-x86_64-xen.bin" "$stage/usr/lib/grub-xen/grub-i386-xen_pvh.bin" \
+        "$root/e2e/"
     e2e_pack "$root" "$E2E_WORK/dom0.cpio"
 }
