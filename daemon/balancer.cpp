@@ -1,7 +1,6 @@
 #include "balancer.h"
 
 #include <chrono>
-#include <string>
 
 #include "error.h"
 #include "policy/explain.h"
@@ -22,16 +21,6 @@ ConvergenceConfig convergenceConfigOf(const Config& config) {
     c.stuckAfter = config.intervals.stuckAfter;
     c.uncooperativeAfter = config.intervals.uncooperativeAfter;
     return c;
-}
-
-// What a guest holds, for the stuck and uncooperative messages: a PoD guest holds what it
-// believes it has, the unbacked part said apart.
-std::string currentText(const DomainRecord& record) {
-    std::string text = "current " + formatSize(record.guestAllocation());
-    if (const auto deficit = record.podDeficit()) {
-        text += ", " + formatSize(*deficit) + " of it populate-on-demand memory Xen has not backed";
-    }
-    return text;
 }
 
 }  // namespace
@@ -153,7 +142,7 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
             registry_.reloadControlKeys(*record);
         }
     }
-    reportsChanged = reports_.readDue(now);  // before the registry changes
+    reportsChanged = readReports(now);
     if (domainsChanged) {
         const auto changes = registry_.refresh(now, true);
         for (DomId domid : changes.added) {
@@ -163,6 +152,20 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
     lap(timing_.watchHandling, started);
     timing_.watchXenstore += xs_.counts() - countsBefore;
     return domainsChanged || reportsChanged;
+}
+
+bool Balancer::readReports(TimePoint now) {
+    return reports_.readDue(
+        now, [this](DomId domid) { return registry_.find(domid); }, reportSlice_);
+}
+
+bool Balancer::readWaitingReports(TimePoint now) {
+    const auto started = std::chrono::steady_clock::now();
+    const xen::XenStoreCounts countsBefore = xs_.counts();
+    const bool changed = readReports(now);
+    lap(timing_.watchHandling, started);
+    timing_.watchXenstore += xs_.counts() - countsBefore;
+    return changed;
 }
 
 void Balancer::markUncooperative(DomainRecord& record, bool uncooperative) {
@@ -186,7 +189,7 @@ void Balancer::markUncooperative(DomainRecord& record, bool uncooperative) {
         BLOG(warning) << logattr::domid(record.domid) << logattr::kib("target", record.target)
                       << logattr::kib("current", record.guestAllocation())
                       << "uncooperative: could not reach target " << formatSize(record.target)
-                      << " (" << currentText(record)
+                      << " (" << record.holdingText()
                       << "); its unreleased memory is not counted on";
     } else {
         xs_.remove(path);
@@ -203,7 +206,7 @@ void Balancer::observeConvergence(TimePoint now) {
         if (state == Convergence::Stuck && before != Convergence::Stuck &&
             guestLog_.admit(domid, "stuck", Clock::now())) {
             BLOG(notice) << logattr::domid(domid) << "could not reach target "
-                         << formatSize(record.target) << " (" << currentText(record) << ")";
+                         << formatSize(record.target) << " (" << record.holdingText() << ")";
         }
         markUncooperative(record, record.convergence.withholding());
     }
@@ -298,7 +301,7 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
     for (auto& [domid, record] : registry_.records()) {
         reports_.onSample(record, now);
     }
-    reports_.readDue(now);
+    readReports(now);
     phaseStart = lap(timing_.reports, phaseStart);
     observeConvergence(now);
     reservations_.expire(unixSeconds(), [this](const Reservation& r) {

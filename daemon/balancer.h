@@ -3,7 +3,9 @@
 // a round runs; the simulation and the benchmarks drive it directly with their own clock.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,7 +50,15 @@ public:
     [[nodiscard]] const Config& config() const { return config_; }
 
     // Watch events from the Xenstore fd, in one batch. Returns true when a round should run.
+    // Reads one slice of the reports they made due (setReportSlice); the rest wait.
     bool onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoint now);
+    // At most this many report reads at a time (default: all), so that the loop serves D-Bus
+    // between two slices of a large batch instead of after it.
+    void setReportSlice(std::size_t reads) { reportSlice_ = reads; }
+    // Reports due and not read yet; readWaitingReports reads the next slice and returns true
+    // when a round should run.
+    [[nodiscard]] bool reportsWaiting() const { return reports_.hasDue(); }
+    bool readWaitingReports(TimePoint now);
     // A round: refresh allocations, judge convergence, plan, write. `domainsChanged` re-checks
     // identities (after @introduceDomain / @releaseDomain).
     RoundSummary round(TimePoint now, bool domainsChanged = false);
@@ -98,6 +108,8 @@ private:
     // changes since then were made for it, and the hold time does not keep them.
     std::optional<TimePoint> unusedReservationsSince();
     void observeConvergence(TimePoint now);
+    // One slice of the due reports (reportSlice_).
+    bool readReports(TimePoint now);
     void markUncooperative(DomainRecord& record, bool uncooperative);
     void onMemoryChanged(DomainRecord& record, TimePoint now);
     void logWrites(const Plan& plan, const ApplyOutcome& applied);
@@ -111,6 +123,7 @@ private:
     Config config_;
     DomainRegistry registry_;
     ReportReader reports_;
+    std::size_t reportSlice_ = std::numeric_limits<std::size_t>::max();
     Actuator actuator_;
     ReservationStore reservations_;
     log::RateLimitedLog guestLog_;

@@ -14,7 +14,9 @@ Daemon::Daemon(EventLoop& loop, xen::XenStore& xs, xen::HypervisorPort& hv, Conf
       xs_(xs),
       balancer_(xs, hv, std::move(config)),
       reload_(std::move(reload)),
-      metrics_(balancer_.config().metrics) {}
+      metrics_(balancer_.config().metrics) {
+    balancer_.setReportSlice(kReportSlice);
+}
 
 void Daemon::start() {
     xs_.watch("@introduceDomain", "domains");
@@ -62,6 +64,22 @@ void Daemon::onXenstoreReadable() {
     if (balancer_.onWatchEvents(events, Clock::now())) {
         requestRound();
     }
+    continueReports();
+}
+
+void Daemon::continueReports() {
+    if (reportTimer_ || !balancer_.reportsWaiting()) {
+        return;
+    }
+    // The next pass of the loop, after whatever else is ready (timerfd: 0 would disarm it).
+    reportTimer_ = loop_.addTimer(std::chrono::nanoseconds(1), std::nullopt, [this] {
+        loop_.cancelTimer(*reportTimer_);
+        reportTimer_.reset();
+        if (balancer_.readWaitingReports(Clock::now())) {
+            requestRound();
+        }
+        continueReports();
+    });
 }
 
 void Daemon::requestRound() {
@@ -116,6 +134,7 @@ void Daemon::runRound(bool domainsChanged) {
     notifyObservers(summary);
     balancer_.addAfterRound(metricsDone - afterRound,
                             std::chrono::steady_clock::now() - metricsDone);
+    continueReports();
 }
 
 RoundSummary Daemon::roundNow() {
@@ -123,6 +142,7 @@ RoundSummary Daemon::roundNow() {
     auto summary = balancer_.round(*lastRound_, false);
     metrics_.onRound(balancer_, summary, *lastRound_);
     notifyObservers(summary);
+    continueReports();
     return summary;
 }
 

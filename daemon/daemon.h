@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -54,6 +55,9 @@ public:
 
 private:
     void onXenstoreReadable();
+    // Reads the due reports one slice per pass of the loop (Balancer::setReportSlice), so that
+    // a D-Bus call waits for a slice, not for a whole batch.
+    void continueReports();
     void requestRound();
     void armSoonTimer(Clock::duration after);
     void runRound(bool domainsChanged);
@@ -62,6 +66,8 @@ private:
     void notifyObservers(const RoundSummary& summary);
 
     static constexpr std::chrono::milliseconds kMinRoundGap{100};
+    // Report reads per slice: 4 for each of XenStoreClient's 8 connections.
+    static constexpr std::size_t kReportSlice = 32;
 
     EventLoop& loop_;
     xen::XenStore& xs_;
@@ -75,6 +81,7 @@ private:
     Metrics metrics_;
     EventLoop::TimerId sampleTimer_ = 0;
     std::optional<EventLoop::TimerId> soonTimer_;
+    std::optional<EventLoop::TimerId> reportTimer_;
     std::optional<TimePoint> lastRound_;
     bool domainsChanged_ = false;
 };

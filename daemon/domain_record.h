@@ -13,6 +13,7 @@
 #include "model.h"
 #include "plausibility.h"
 #include "policy/recent_peak.h"
+#include "size.h"
 #include "units.h"
 
 namespace balloon::daemon {
@@ -89,6 +90,15 @@ struct DomainRecord {
     // a PoD guest whose balloon driver has not caught up is still converging.
     [[nodiscard]] KiB guestAllocation() const {
         return podDeficit() ? actual - podCache + podEntries : actual;
+    }
+    // "current X" (guestAllocation), the part Xen has not backed said apart, for messages.
+    [[nodiscard]] std::string holdingText() const {
+        std::string text = "current " + formatSize(guestAllocation());
+        if (const auto deficit = podDeficit()) {
+            text +=
+                ", " + formatSize(*deficit) + " of it populate-on-demand memory Xen has not backed";
+        }
+        return text;
     }
 
     // A new sample of Xen's allocation (tot_pages).

@@ -49,17 +49,26 @@ void ReportReader::onSample(DomainRecord& record, TimePoint now) {
 void ReportReader::makeDue(DomainRecord& record) {
     record.reportPending = false;
     record.reportDue = true;
-    due_.push_back(&record);
+    due_.push_back(record.domid);
 }
 
-bool ReportReader::readDue(TimePoint now) {
-    const std::vector<DomainRecord*> due = std::exchange(due_, {});
+bool ReportReader::readDue(TimePoint now, const std::function<DomainRecord*(DomId)>& lookup,
+                           std::size_t limit) {
+    std::vector<DomainRecord*> due;
+    while (!due_.empty() && due.size() < limit) {
+        DomainRecord* record = lookup(due_.front());
+        due_.pop_front();
+        // Gone, or a domain that reused the domid and was never marked due.
+        if (record != nullptr && record->reportDue) {
+            record->reportDue = false;
+            due.push_back(record);
+        }
+    }
     // Our own report, for every due domain at once; where there is none, XenServer's or Qubes'
     // agent's keys, one read after another.
     std::vector<std::string> paths;
     paths.reserve(due.size());
     for (DomainRecord* record : due) {
-        record->reportDue = false;
         ++reads_;
         ++record->reportReads;
         paths.push_back(record->path + "/" + std::string(kReportKey));

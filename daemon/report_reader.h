@@ -4,7 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <deque>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,11 +44,14 @@ public:
     void onChange(DomainRecord& record, TimePoint now);
     // Every sample: a pending domain within its rate again is due.
     void onSample(DomainRecord& record, TimePoint now);
-    // Reads every due domain's report, several requests in flight (XenStore::readMany), before
-    // the registry changes again (it keeps the records' addresses). Returns true when a new
-    // report was accepted. An accepted report is held to the domain's allocation before it is
-    // kept or feeds the burst reserve.
-    bool readDue(TimePoint now);
+    // Reads the reports of up to `limit` due domains, the longest due first, several requests in
+    // flight (XenStore::readMany); `lookup` finds each domain's record (nullptr: gone). Returns
+    // true when a new report was accepted. An accepted report is held to the domain's
+    // allocation before it is kept or feeds the burst reserve.
+    bool readDue(TimePoint now, const std::function<DomainRecord*(DomId)>& lookup,
+                 std::size_t limit = std::numeric_limits<std::size_t>::max());
+    // Domains due for a read that readDue has not reached yet.
+    [[nodiscard]] bool hasDue() const { return !due_.empty(); }
 
     [[nodiscard]] bool isStale(const DomainRecord& record, TimePoint now) const;
 
@@ -64,7 +70,7 @@ private:
     ReportLimits limits_;
     RejectHandler onReject_;
     ClampHandler onClamp_;
-    std::vector<DomainRecord*> due_;
+    std::deque<DomId> due_;  // by domid: the registry may change between two slices
     std::uint64_t reads_ = 0;
     std::uint64_t rejected_ = 0;
     std::uint64_t clamped_ = 0;
