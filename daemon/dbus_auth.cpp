@@ -61,18 +61,19 @@ std::string Authorizer::allowed() const {
            (adminGroupName_.empty() ? std::to_string(*adminGroup_) : adminGroupName_);
 }
 
-void Authorizer::require(const sdbus::Message& call, std::string_view method) const {
-    uid_t uid = 0;
+std::optional<PolkitQuestion> Authorizer::decide(const sdbus::Message& call,
+                                                 std::string_view method) const {
+    PolkitQuestion question;
     try {
-        uid = call.getCredsUid();
-        if (uid == 0) {
-            return;
+        question.uid = call.getCredsUid();
+        if (question.uid == 0) {
+            return std::nullopt;
         }
         if (adminGroup_) {
             std::vector<gid_t> groups = call.getCredsSupplementaryGids();
             groups.push_back(call.getCredsGid());
             if (std::find(groups.begin(), groups.end(), *adminGroup_) != groups.end()) {
-                return;
+                return std::nullopt;
             }
         }
     } catch (const sdbus::Error& e) {
@@ -81,19 +82,20 @@ void Authorizer::require(const sdbus::Message& call, std::string_view method) co
                                              " refused: the bus did not tell who is calling (" +
                                              e.getMessage() + ")");
     }
-
-    const std::string_view action = polkitActionFor(method);
-    const std::string sender = call.getSender();
+    question.method = std::string(method);
+    question.action = polkitActionFor(method);
+    question.sender = call.getSender();
     sd_bus_message* raw = RawMessage::of(call);
-    const bool interactive =
+    question.interactive =
         raw != nullptr && sd_bus_message_get_allow_interactive_authorization(raw) > 0;
-    PolkitAnswer answer;
-    if (raw == nullptr || sender.empty()) {
-        answer.why = "the call has no sender bus name to ask about";
-    } else {
-        answer = checkPolkit(sd_bus_message_get_bus(raw), sender, action, interactive);
-    }
-    const std::string who = "uid " + std::to_string(uid) + ", " + sender;
+    question.bus = raw != nullptr ? sd_bus_message_get_bus(raw) : nullptr;
+    return question;
+}
+
+void Authorizer::judge(const PolkitQuestion& question, const PolkitAnswer& answer) const {
+    const std::string_view action = question.action;
+    const std::string& method = question.method;
+    const std::string who = "uid " + std::to_string(question.uid) + ", " + question.sender;
     if (answer.kind == PolkitAnswer::Kind::Authorized) {
         BLOG(notice) << "polkit allowed " << action << " to " << who << " for " << method;
         return;
@@ -108,13 +110,68 @@ void Authorizer::require(const sdbus::Message& call, std::string_view method) co
                     : "ask to be added to the admin group set in balloond.toml ([dbus] "
                       "admin-group)";
     throw Error(Errc::NotAuthorized,
-                std::string(method) + " changes the host's memory and is for " + allowed() +
+                method + " changes the host's memory and is for " + allowed() +
                     " only, apart from callers polkit allows " + std::string(action) +
-                    " (you are " + who + "): " + polkitSaid(answer, action, interactive) +
+                    " (you are " + who + "): " + polkitSaid(answer, action, question.interactive) +
                     ". To be let in: run it with sudo, " + group + ", have a polkit rule allow " +
                     std::string(action) +
                     " for you, or call with interactive authorization (pkexec, or Cockpit's "
                     "administrative access)");
+}
+
+Authorizations::Authorizations(Authorizer authorizer) : authorizer_(std::move(authorizer)) {}
+
+Authorizations::~Authorizations() {
+    const Error stopping(Errc::Failed, "balloond stopped");
+    for (auto& entry : parked_) {
+        entry.second.request.reset();  // no answer may come in while the others are refused
+        entry.second.refused(stopping);
+    }
+}
+
+void Authorizations::authorize(const sdbus::Message& call, std::string_view method, Allowed allowed,
+                               Refused refused) {
+    std::optional<PolkitQuestion> question = authorizer_.decide(call, method);
+    if (!question) {
+        allowed();
+        return;
+    }
+    if (question->bus == nullptr || question->sender.empty()) {
+        authorizer_.judge(*question, PolkitAnswer{PolkitAnswer::Kind::Unavailable,
+                                                  "the call has no sender bus name to ask about"});
+    }
+    if (parked_.size() >= kMaxPendingAuthorizations) {
+        throw Error(Errc::Failed, question->method +
+                                      " refused: " + std::to_string(kMaxPendingAuthorizations) +
+                                      " callers are already waiting for polkit's answer; try "
+                                      "again later");
+    }
+    const std::uint64_t key = nextKey_++;
+    auto request = std::make_unique<PolkitRequest>(
+        question->bus, question->sender, question->action, question->interactive,
+        [this, key](const PolkitAnswer& answer) { answered(key, answer); });
+    if (const auto& failed = request->failed()) {
+        authorizer_.judge(*question, *failed);
+    }
+    parked_.emplace(key, Parked{std::move(*question), std::move(allowed), std::move(refused),
+                                std::move(request)});
+}
+
+void Authorizations::answered(std::uint64_t key, const PolkitAnswer& answer) {
+    const auto it = parked_.find(key);
+    if (it == parked_.end()) {
+        return;
+    }
+    // Out of the map first: the request is finished, and the action may park more calls.
+    Parked parked = std::move(it->second);
+    parked_.erase(it);
+    try {
+        authorizer_.judge(parked.question, answer);
+    } catch (const Error& e) {
+        parked.refused(e);
+        return;
+    }
+    parked.allowed();
 }
 
 void requireAdminGroup(const DbusConfig& config) {

@@ -1,6 +1,8 @@
 #include "dbus_manager.h"
 
 #include <chrono>
+#include <memory>
+#include <type_traits>
 
 #include "dbus_lookup.h"
 #include "errors.h"
@@ -40,14 +42,24 @@ auto guarded(std::string_view method, Body&& body) -> decltype(body()) {
     }
 }
 
+template <class... Out>
+void answerError(sdbus::Result<Out...>& result, const sdbus::Error& error) {
+    try {
+        result.returnError(error);
+    } catch (const sdbus::Error&) {
+        // The caller left.
+    }
+}
+
 }  // namespace
 
-ManagerObject::ManagerObject(sdbus::IConnection& connection, Daemon& daemon, Authorizer authorizer,
-                             PendingCalls& pending, std::function<void()> changed,
+ManagerObject::ManagerObject(sdbus::IConnection& connection, Daemon& daemon,
+                             Authorizations& authorizations, PendingCalls& pending,
+                             std::function<void()> changed,
                              std::function<void(const std::string&)> watchOwner)
     : AdaptorInterfaces(connection, std::string(dbus::kManagerPath)),
       daemon_(daemon),
-      authorizer_(std::move(authorizer)),
+      authorizations_(authorizations),
       pending_(pending),
       changed_(std::move(changed)),
       watchOwner_(std::move(watchOwner)) {
@@ -80,22 +92,41 @@ void ManagerObject::refresh() {
     }
 }
 
-void ManagerObject::authorize(std::string_view action) {
-    const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
-    if (call == nullptr) {
-        throw Error(Errc::NotAuthorized, std::string(action) + ": no caller to check");
+template <class... Out, class Action>
+void ManagerObject::whenAuthorized(std::string_view method, sdbus::Result<Out...>&& result,
+                                   Action action) {
+    // The Result is move-only; a parked call and its two continuations share it.
+    auto parked = std::make_shared<sdbus::Result<Out...>>(std::move(result));
+    auto run = [parked, method, action = std::move(action)] {
+        try {
+            if constexpr (std::is_invocable_v<Action&, sdbus::Result<Out...>&>) {
+                action(*parked);  // answers by itself
+            } else if constexpr (sizeof...(Out) == 0) {
+                action();
+                parked->returnResults();
+            } else {
+                parked->returnResults(action());
+            }
+        } catch (...) {
+            answerError(*parked, translate(method));
+        }
+    };
+    try {
+        const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
+        if (call == nullptr) {
+            throw Error(Errc::NotAuthorized, std::string(method) + ": no caller to check");
+        }
+        authorizations_.authorize(*call, method, std::move(run), [parked](const Error& e) {
+            answerError(*parked, dbus::toDbusError(e));
+        });
+    } catch (...) {
+        answerError(*parked, translate(method));
     }
-    authorizer_.require(*call, action);
 }
 
-std::string ManagerObject::sender() const {
-    const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
-    return call != nullptr ? call->getSender() : std::string();
-}
-
-uint64_t ManagerObject::SetTarget(const std::string& domain, const std::string& size) {
-    return guarded("SetTarget", [&] {
-        authorize("SetTarget");
+void ManagerObject::SetTarget(sdbus::Result<uint64_t>&& result, std::string domain,
+                              std::string size) {
+    whenAuthorized("SetTarget", std::move(result), [this, domain, size] {
         Balancer& b = daemon_.balancer();
         const DomId domid = resolveDomain(b.registry(), domain);
         const KiB target =
@@ -107,9 +138,8 @@ uint64_t ManagerObject::SetTarget(const std::string& domain, const std::string& 
     });
 }
 
-uint64_t ManagerObject::SetMax(const std::string& domain, const std::string& size) {
-    return guarded("SetMax", [&] {
-        authorize("SetMax");
+void ManagerObject::SetMax(sdbus::Result<uint64_t>&& result, std::string domain, std::string size) {
+    whenAuthorized("SetMax", std::move(result), [this, domain, size] {
         Balancer& b = daemon_.balancer();
         const DomId domid = resolveDomain(b.registry(), domain);
         const KiB max = parseSize(size);
@@ -120,18 +150,16 @@ uint64_t ManagerObject::SetMax(const std::string& domain, const std::string& siz
     });
 }
 
-void ManagerObject::Pin(const std::string& domain) {
-    guarded("Pin", [&] {
-        authorize("Pin");
+void ManagerObject::Pin(sdbus::Result<>&& result, std::string domain) {
+    whenAuthorized("Pin", std::move(result), [this, domain] {
         const DomId domid = resolveDomain(daemon_.balancer().registry(), domain);
         daemon_.balancer().pin(domid, true);
         changed_();
     });
 }
 
-void ManagerObject::Release(const std::string& domain) {
-    guarded("Release", [&] {
-        authorize("Release");
+void ManagerObject::Release(sdbus::Result<>&& result, std::string domain) {
+    whenAuthorized("Release", std::move(result), [this, domain] {
         Balancer& b = daemon_.balancer();
         b.release(resolveDomain(b.registry(), domain));
         changed_();
@@ -140,21 +168,25 @@ void ManagerObject::Release(const std::string& domain) {
 
 void ManagerObject::Reserve(sdbus::Result<std::string>&& result, std::string size,
                             uint32_t timeoutMs, uint32_t expirySeconds) {
+    // The owner is the caller, whose message is no longer current when polkit answers.
+    const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
+    const std::string owner = call != nullptr ? call->getSender() : std::string();
+    whenAuthorized("Reserve", std::move(result),
+                   [this, size, owner, timeoutMs, expirySeconds](sdbus::Result<std::string>& r) {
+                       reserve(std::move(r), size, owner, timeoutMs, expirySeconds);
+                   });
+}
+
+void ManagerObject::reserve(sdbus::Result<std::string>&& result, const std::string& size,
+                            const std::string& owner, uint32_t timeoutMs, uint32_t expirySeconds) {
     try {
-        authorize("Reserve");
         const KiB amount = parseSize(size);
-        const std::string owner = sender();
         const std::string id = daemon_.balancer().reserve(amount, owner, expirySeconds);
         watchOwner_(owner);
         BLOG(notice) << "reservation " << id << " of " << formatSize(amount) << " for " << owner;
         pending_.reserve(std::move(result), id, std::chrono::milliseconds(timeoutMs));
     } catch (...) {
-        const sdbus::Error error = translate("Reserve");
-        try {
-            result.returnError(error);
-        } catch (const sdbus::Error&) {
-            // The caller left.
-        }
+        answerError(result, translate("Reserve"));
         return;
     }
     // The call is parked from here on: a round (now, to shrink the others at once, or a later
@@ -167,9 +199,8 @@ void ManagerObject::Reserve(sdbus::Result<std::string>&& result, std::string siz
     }
 }
 
-void ManagerObject::TransferReservation(const std::string& id, const uint32_t& domid) {
-    guarded("TransferReservation", [&] {
-        authorize("TransferReservation");
+void ManagerObject::TransferReservation(sdbus::Result<>&& result, std::string id, uint32_t domid) {
+    whenAuthorized("TransferReservation", std::move(result), [this, id, domid] {
         if (domid >= kFirstReservedDomId) {
             throw Error(Errc::InvalidArgument, "domid " + std::to_string(domid) +
                                                    " is not a domain's id (ids stop at " +
@@ -180,9 +211,8 @@ void ManagerObject::TransferReservation(const std::string& id, const uint32_t& d
     });
 }
 
-void ManagerObject::ReleaseReservation(const std::string& id) {
-    guarded("ReleaseReservation", [&] {
-        authorize("ReleaseReservation");
+void ManagerObject::ReleaseReservation(sdbus::Result<>&& result, std::string id) {
+    whenAuthorized("ReleaseReservation", std::move(result), [this, id] {
         daemon_.balancer().reservations().release(id);
         changed_();
     });
@@ -203,9 +233,8 @@ ManagerObject::ListReservations() {
     });
 }
 
-uint32_t ManagerObject::Rebalance() {
-    return guarded("Rebalance", [&] {
-        authorize("Rebalance");
+void ManagerObject::Rebalance(sdbus::Result<uint32_t>&& result) {
+    whenAuthorized("Rebalance", std::move(result), [this] {
         const RoundSummary summary = daemon_.roundNow();
         return static_cast<uint32_t>(summary.applied.shrunk.size() + summary.applied.grown.size());
     });
@@ -229,9 +258,8 @@ ManagerObject::GetPlan() {
     });
 }
 
-void ManagerObject::SetPolicy(const std::string& policy) {
-    guarded("SetPolicy", [&] {
-        authorize("SetPolicy");
+void ManagerObject::SetPolicy(sdbus::Result<>&& result, std::string policy) {
+    whenAuthorized("SetPolicy", std::move(result), [this, policy] {
         Config config = daemon_.balancer().config();
         config.policy.kind = parsePolicy(policy);
         daemon_.balancer().reconfigure(std::move(config));
@@ -246,12 +274,7 @@ void ManagerObject::WaitForTarget(sdbus::Result<uint64_t, std::string>&& result,
         const DomId domid = resolveDomain(daemon_.balancer().registry(), domain);
         pending_.waitForTarget(std::move(result), domid, std::chrono::milliseconds(timeoutMs));
     } catch (...) {
-        const sdbus::Error error = translate("WaitForTarget");
-        try {
-            result.returnError(error);
-        } catch (const sdbus::Error&) {
-            // The caller left.
-        }
+        answerError(result, translate("WaitForTarget"));
     }
 }
 

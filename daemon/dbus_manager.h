@@ -1,7 +1,8 @@
 // The manager object, /org/balloond/Balloon1 (org.balloond.Balloon1.Manager plus the
 // ObjectManager that enumerates domain objects). Thin: every method checks who is calling,
 // turns its arguments into the daemon's values and delegates to the Balancer or the Daemon;
-// errors leave as the named D-Bus errors of dbus/errors.h.
+// errors leave as the named D-Bus errors of dbus/errors.h. Mutating methods are answered later
+// (Method.Async) when polkit has to be asked, at once for root and the admin group.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,7 @@ public:
     // `changed` runs after every call that changed something outside a round (a target, a pin,
     // a reservation), so that properties follow at once. `watchOwner` makes sure a client's
     // reservations end when it leaves the bus.
-    ManagerObject(sdbus::IConnection& connection, Daemon& daemon, Authorizer authorizer,
+    ManagerObject(sdbus::IConnection& connection, Daemon& daemon, Authorizations& authorizations,
                   PendingCalls& pending, std::function<void()> changed,
                   std::function<void(const std::string&)> watchOwner);
     ~ManagerObject();
@@ -37,24 +38,22 @@ public:
 
     // Re-reads the figures; emits PropertiesChanged for those that differ.
     void refresh();
-    // A reloaded [dbus] admin-group: applies from the next call.
-    void setAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
 private:
-    uint64_t SetTarget(const std::string& domain, const std::string& size) override;
-    uint64_t SetMax(const std::string& domain, const std::string& size) override;
-    void Pin(const std::string& domain) override;
-    void Release(const std::string& domain) override;
+    void SetTarget(sdbus::Result<uint64_t>&& result, std::string domain, std::string size) override;
+    void SetMax(sdbus::Result<uint64_t>&& result, std::string domain, std::string size) override;
+    void Pin(sdbus::Result<>&& result, std::string domain) override;
+    void Release(sdbus::Result<>&& result, std::string domain) override;
     void Reserve(sdbus::Result<std::string>&& result, std::string size, uint32_t timeoutMs,
                  uint32_t expirySeconds) override;
-    void TransferReservation(const std::string& id, const uint32_t& domid) override;
-    void ReleaseReservation(const std::string& id) override;
+    void TransferReservation(sdbus::Result<>&& result, std::string id, uint32_t domid) override;
+    void ReleaseReservation(sdbus::Result<>&& result, std::string id) override;
     std::vector<sdbus::Struct<std::string, uint64_t, int64_t, std::string, uint64_t>>
     ListReservations() override;
-    uint32_t Rebalance() override;
+    void Rebalance(sdbus::Result<uint32_t>&& result) override;
     std::vector<sdbus::Struct<uint16_t, std::string, uint64_t, uint64_t, std::string, std::string>>
     GetPlan() override;
-    void SetPolicy(const std::string& policy) override;
+    void SetPolicy(sdbus::Result<>&& result, std::string policy) override;
     void WaitForTarget(sdbus::Result<uint64_t, std::string>&& result, std::string domain,
                        uint32_t timeoutMs) override;
 
@@ -65,13 +64,18 @@ private:
     std::string Policy() override { return view_.policy; }
     uint64_t Rebalances() override { return view_.rebalances; }
 
-    // Refuses the current call unless its sender may change things.
-    void authorize(std::string_view action);
-    [[nodiscard]] std::string sender() const;
+    // Answers `result` with what `action` returns once the current call's sender may change
+    // things (at once for root and the admin group, when polkit answers for others); errors as
+    // D-Bus errors.
+    template <class... Out, class Action>
+    void whenAuthorized(std::string_view method, sdbus::Result<Out...>&& result, Action action);
+    // Reserve, once authorized: stores the reservation and parks the call until it is ready.
+    void reserve(sdbus::Result<std::string>&& result, const std::string& size,
+                 const std::string& owner, uint32_t timeoutMs, uint32_t expirySeconds);
     [[nodiscard]] ManagerView currentView();
 
     Daemon& daemon_;
-    Authorizer authorizer_;
+    Authorizations& authorizations_;
     PendingCalls& pending_;
     std::function<void()> changed_;
     std::function<void(const std::string&)> watchOwner_;

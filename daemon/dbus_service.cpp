@@ -34,9 +34,12 @@ std::unique_ptr<sdbus::IConnection> connectBus(const std::optional<std::string>&
 
 BusService::BusService(Daemon& daemon, std::unique_ptr<sdbus::IConnection> connection,
                        const BusOptions& options)
-    : daemon_(daemon), connection_(std::move(connection)), pending_(daemon) {
+    : daemon_(daemon),
+      connection_(std::move(connection)),
+      pending_(daemon),
+      authorizations_(makeAuthorizer(options)) {
     manager_ = std::make_unique<ManagerObject>(
-        *connection_, daemon_, makeAuthorizer(options), pending_, [this] { syncObjects(); },
+        *connection_, daemon_, authorizations_, pending_, [this] { syncObjects(); },
         [this](const std::string& owner) { watchOwner(owner); });
     syncObjects();
     // Reservations a previous run left behind end with their clients too, if those are gone.
@@ -89,7 +92,7 @@ Authorizer BusService::makeAuthorizer(const BusOptions& options) const {
 }
 
 void BusService::setAdminGroup(const std::string& group) {
-    manager_->setAuthorizer(makeAuthorizer(BusOptions{std::nullopt, group}));
+    authorizations_.setAuthorizer(makeAuthorizer(BusOptions{std::nullopt, group}));
 }
 
 void BusService::onRound(const RoundSummary& summary) {

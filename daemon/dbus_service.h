@@ -60,6 +60,7 @@ private:
     Daemon& daemon_;
     std::unique_ptr<sdbus::IConnection> connection_;
     PendingCalls pending_;
+    Authorizations authorizations_;  // after the connection: parked calls are answered on it
     std::unique_ptr<ManagerObject> manager_;
     std::map<DomId, std::unique_ptr<DomainObject>> domains_;
     Plan lastPlan_;

@@ -1,5 +1,6 @@
 #include "polkit.h"
 
+#include <cerrno>
 #include <cstdint>
 
 #include <systemd/sd-bus.h>
@@ -40,10 +41,16 @@ std::string errnoText(int r) {
     return error.e.message != nullptr ? error.e.message : "error " + std::to_string(-r);
 }
 
+// "name: message" of a D-Bus error, as the refusal quotes it.
+std::string describe(const sd_bus_error& error) {
+    return std::string(error.name) + ": " + (error.message != nullptr ? error.message : "");
+}
+
 }  // namespace
 
-PolkitAnswer checkPolkit(sd_bus* bus, const std::string& sender, std::string_view actionId,
-                         bool interactive) {
+PolkitRequest::PolkitRequest(sd_bus* bus, const std::string& sender, std::string_view actionId,
+                             bool interactive, std::function<void(PolkitAnswer)> done)
+    : done_(std::move(done)) {
     BusMessage call;
     int r = sd_bus_message_new_method_call(
         bus, &call.m, "org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
@@ -56,7 +63,8 @@ PolkitAnswer checkPolkit(sd_bus* bus, const std::string& sender, std::string_vie
                                   interactive ? kAllowUserInteraction : 0U, "");
     }
     if (r < 0) {
-        return unavailable("building the CheckAuthorization call failed: " + errnoText(r));
+        failed_ = unavailable("building the CheckAuthorization call failed: " + errnoText(r));
+        return;
     }
     if (interactive) {
         // polkit may then wait for an authentication agent; it must know it may.
@@ -64,21 +72,47 @@ PolkitAnswer checkPolkit(sd_bus* bus, const std::string& sender, std::string_vie
     }
     const auto timeout = interactive ? kPolkitInteractiveTimeout : kPolkitTimeout;
     const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
-    BusMessage reply;
-    BusError error;
-    r = sd_bus_call(bus, call.m, static_cast<uint64_t>(usec), &error.e, &reply.m);
+    deadline_ = std::chrono::steady_clock::now() + timeout;
+    r = sd_bus_call_async(bus, &slot_, call.m, &PolkitRequest::onReply, this,
+                          static_cast<uint64_t>(usec));
     if (r < 0) {
-        if (sd_bus_error_is_set(&error.e) != 0) {
-            return unavailable(std::string(error.e.name) + ": " +
-                               (error.e.message != nullptr ? error.e.message : ""));
+        slot_ = nullptr;
+        failed_ = unavailable("the call failed: " + errnoText(r));
+    }
+}
+
+PolkitRequest::~PolkitRequest() {
+    sd_bus_slot_unref(slot_);
+}
+
+int PolkitRequest::onReply(sd_bus_message* reply, void* self, sd_bus_error* /*error*/) {
+    auto* request = static_cast<PolkitRequest*>(self);
+    const PolkitAnswer answer = request->read(reply);
+    // `done` may destroy the request (sd-bus holds the slot until this returns): nothing of it
+    // is touched after.
+    const std::function<void(PolkitAnswer)> done = std::move(request->done_);
+    if (done) {
+        done(answer);
+    }
+    return 1;
+}
+
+PolkitAnswer PolkitRequest::read(sd_bus_message* reply) const {
+    if (const sd_bus_error* error = sd_bus_message_get_error(reply)) {
+        if (sd_bus_message_is_method_error(reply, SD_BUS_ERROR_NO_REPLY) > 0 &&
+            std::chrono::steady_clock::now() >= deadline_) {
+            // sd-bus's own reply when the time is up: say so as a timeout.
+            BusError timedOut;
+            sd_bus_error_set_errno(&timedOut.e, ETIMEDOUT);
+            return unavailable(describe(timedOut.e));
         }
-        return unavailable("the call failed: " + errnoText(r));
+        return unavailable(describe(*error));
     }
     int authorized = 0;
     int challenge = 0;
-    r = sd_bus_message_enter_container(reply.m, 'r', "bba{ss}");
+    int r = sd_bus_message_enter_container(reply, 'r', "bba{ss}");
     if (r > 0) {
-        r = sd_bus_message_read(reply.m, "bb", &authorized, &challenge);
+        r = sd_bus_message_read(reply, "bb", &authorized, &challenge);
     }
     if (r <= 0) {
         return unavailable("polkit's reply did not read as (bba{ss})" +

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -204,6 +205,18 @@ protected:
         return xs().read(xs().domainPath(web.value()) + "/memory/target").value_or("");
     }
 
+    // A caller polkit was asked about while polkitd was frozen: refused once the wait was over.
+    static void expectRefusedWhenPolkitsTimeWasUp(const RunResult& refused,
+                                                  std::chrono::steady_clock::duration took) {
+        EXPECT_NE(refused.exitCode, 0);
+        EXPECT_THAT(refused.err, HasSubstr("org.balloond.Balloon1.Error.NotAuthorized"));
+        EXPECT_THAT(refused.err,
+                    HasSubstr("polkit could not be asked about org.balloond.Balloon1.manage"));
+        EXPECT_THAT(refused.err, HasSubstr("org.freedesktop.DBus.Error.Timeout"));
+        EXPECT_GE(took, std::chrono::seconds(4));
+        EXPECT_LT(took, std::chrono::seconds(10));
+    }
+
     std::filesystem::path dir_;
     std::unique_ptr<PrivateBus> bus_;
     std::optional<ChildProcess> polkitd_;
@@ -298,13 +311,33 @@ TEST_F(Polkit, AHungPolkitdIsWaitedForBoundedlyAndRootNeverWaits) {
 
     start = std::chrono::steady_clock::now();
     const RunResult refused = setTarget("512M", "nobody");
-    const auto took = std::chrono::steady_clock::now() - start;
-    EXPECT_NE(refused.exitCode, 0);
-    EXPECT_THAT(refused.err,
-                HasSubstr("polkit could not be asked about org.balloond.Balloon1.manage"));
-    EXPECT_THAT(refused.err, HasSubstr("org.freedesktop.DBus.Error.Timeout"));
-    EXPECT_GE(took, std::chrono::seconds(4));
-    EXPECT_LT(took, std::chrono::seconds(10));
+    expectRefusedWhenPolkitsTimeWasUp(refused, std::chrono::steady_clock::now() - start);
+    EXPECT_EQ(target(), "786432");
+}
+
+TEST_F(Polkit, WhileOneCallerWaitsForAHungPolkitdBalloondServesEveryoneElse) {
+    polkitd_->signal(SIGSTOP);
+    const auto start = std::chrono::steady_clock::now();
+    auto waiting = std::async(std::launch::async, [this] { return setTarget("512M", "nobody"); });
+    // Long enough for the call to reach balloond and balloond to ask polkit.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ASSERT_EQ(waiting.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+
+    auto t = std::chrono::steady_clock::now();
+    const RunResult root = setTarget("768M", "");
+    EXPECT_EQ(root.exitCode, 0) << root.both();
+    EXPECT_LT(std::chrono::steady_clock::now() - t, std::chrono::seconds(1));
+    t = std::chrono::steady_clock::now();
+    const RunResult total = send({"--dest=org.balloond.Balloon1", "/org/balloond/Balloon1",
+                                  "org.freedesktop.DBus.Properties.Get",
+                                  "string:org.balloond.Balloon1.Manager", "string:HostTotalKiB"});
+    EXPECT_EQ(total.exitCode, 0) << total.both();
+    EXPECT_LT(std::chrono::steady_clock::now() - t, std::chrono::seconds(1));
+    EXPECT_EQ(waiting.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+        << "the caller polkit was asked about was answered before polkit's time was up";
+
+    const RunResult refused = waiting.get();
+    expectRefusedWhenPolkitsTimeWasUp(refused, std::chrono::steady_clock::now() - start);
     EXPECT_EQ(target(), "786432");
 }
 
