@@ -63,8 +63,8 @@ DomainObject::~DomainObject() {
     unregisterAdaptor();
 }
 
-void DomainObject::update(DomainView next) {
-    const auto names = dbus::changedProperties(view_, next);
+void DomainObject::update(DomainView next, TimePoint now) {
+    const auto names = signals_.take(dbus::changedProperties(view_, next), now);
     view_ = std::move(next);
     if (!names.empty()) {
         emitPropertiesChangedSignal(std::string(dbus::kDomainInterface), names);

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "domain_record.h"
 #include "domain_view.h"
+#include "property_changes.h"
 
 namespace balloon::daemon {
 
@@ -34,8 +35,9 @@ public:
     DomainObject(DomainObject&&) = delete;
     DomainObject& operator=(DomainObject&&) = delete;
 
-    // Takes the new view; emits one PropertiesChanged naming the values that differ.
-    void update(DomainView next);
+    // Takes the new view; emits one PropertiesChanged naming the values that differ, the chatty
+    // ones (dbus::SignalCoalescer) at most every few seconds.
+    void update(DomainView next, TimePoint now);
 
     [[nodiscard]] std::uint64_t generation() const { return generation_; }
     [[nodiscard]] const DomainView& view() const { return view_; }
@@ -61,6 +63,7 @@ private:
 
     std::uint64_t generation_;
     DomainView view_;
+    dbus::SignalCoalescer signals_;
 };
 
 }  // namespace balloon::daemon

@@ -121,7 +121,7 @@ void BusService::syncObjects() {
             domains_.emplace(domid, std::make_unique<DomainObject>(*connection_, record.generation,
                                                                    std::move(view)));
         } else {
-            it->second->update(std::move(view));
+            it->second->update(std::move(view), now);
         }
     }
     manager_->refresh();

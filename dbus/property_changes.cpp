@@ -1,5 +1,6 @@
 #include "property_changes.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <string_view>
 #include <utility>
@@ -51,6 +52,23 @@ std::vector<std::string> changedProperties(const DomainView& a, const DomainView
                       {p::kState, a.state != b.state},
                       {p::kLastReport, reportDiffers},
                       {p::kReason, a.reason != b.reason}});
+}
+
+std::vector<std::string> SignalCoalescer::take(const std::vector<std::string>& changed,
+                                               TimePoint now) {
+    namespace p = properties::domain;
+    bool urgent = false;
+    for (const std::string& name : changed) {
+        urgent = urgent || (name != p::kLastReport && name != p::kReason);
+        if (std::find(held_.begin(), held_.end(), name) == held_.end()) {
+            held_.push_back(name);
+        }
+    }
+    if (held_.empty() || (!urgent && lastSignal_ && now - *lastSignal_ < kChattySignalGap)) {
+        return {};
+    }
+    lastSignal_ = now;
+    return std::exchange(held_, {});
 }
 
 }  // namespace balloon::dbus
