@@ -1,6 +1,7 @@
 // ReportReader against the real xenstored: due reports are read a slice at a time, the longest
 // due first, so that balloond's loop can serve D-Bus between two slices of a large batch (issue
 // 20); a domain that went away while it waited is not read, nor a new one under its domid.
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -51,7 +52,7 @@ protected:
 };
 
 TEST_F(ReportSlices, ReadsTheLongestDueFirstOneSliceAtATime) {
-    for (DomId domid : {4, 1, 5, 2, 3}) {
+    for (const DomId domid : std::array<DomId, 5>{4, 1, 5, 2, 3}) {
         reader_->onChange(add(domid), now_);
     }
     EXPECT_TRUE(reader_->readDue(now_, lookup(), 2));
@@ -71,7 +72,7 @@ TEST_F(ReportSlices, ReadsTheLongestDueFirstOneSliceAtATime) {
 }
 
 TEST_F(ReportSlices, ReadsNoDomainThatWentAwayWhileItWaited) {
-    for (DomId domid : {1, 2, 3}) {
+    for (const DomId domid : std::array<DomId, 3>{1, 2, 3}) {
         reader_->onChange(add(domid), now_);
     }
     records_.erase(2);  // destroyed while due
