@@ -99,14 +99,17 @@ std::vector<DomId> Actuator::writePhase(std::vector<Write>& writes, ApplyOutcome
         if (std::find(written.begin(), written.end(), w->record->domid) == written.end()) {
             continue;
         }
-        w->record->target = w->actuation.target;
-        w->record->lastWrittenTarget = w->actuation.target;
-        w->record->lastTargetChange = now;
-        // Not "balanced" until the next sample while the allocation is still far from it.
-        w->record->convergence.retarget(w->record->expectedAllocation(),
-                                        w->record->guestAllocation());
+        noteWritten(*w->record, w->actuation.target, now);
     }
     return written;
+}
+
+void Actuator::noteWritten(DomainRecord& record, KiB target, TimePoint now) {
+    record.target = target;
+    record.lastWrittenTarget = target;
+    record.lastTargetChange = now;
+    // Not "balanced" until the next sample while the allocation is still far from it.
+    record.convergence.retarget(record.expectedAllocation(), record.guestAllocation());
 }
 
 namespace {
@@ -167,7 +170,8 @@ ApplyOutcome Actuator::apply(const Plan& plan, DomainRegistry& registry, KiB hos
     return outcome;
 }
 
-void Actuator::setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePoint now) {
+void Actuator::setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePoint now,
+                         std::span<const xen::NodeWrite> alongside) {
     // Stricter than xl (docs/policy.md, populate-on-demand): a lower target frees nothing until
     // the guest's balloon driver has handed its unbacked entries back.
     if (const auto deficit = record.podDeficit(); deficit && target < record.target) {
@@ -179,17 +183,33 @@ void Actuator::setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePo
                         formatSize(record.target) +
                         "); wait for that, or force it with `xl mem-set`");
     }
-    std::vector<Write> one{{&record, forTarget(layoutOf(record), target, dom0Floor)}};
-    ApplyOutcome outcome;
-    if (writePhase(one, outcome, now).empty()) {
-        if (!outcome.raced.empty()) {
-            throw Error(Errc::Failed, record.label() +
-                                          ": its target changed while balloond wrote (xl "
-                                          "mem-set?); that one stands, try again");
-        }
-        throw Error(Errc::Failed, outcome.failures.empty() ? record.label() + ": the domain is gone"
-                                                           : outcome.failures.front());
+    const Actuation actuation = forTarget(layoutOf(record), target, dom0Floor);
+    // An admin's target stands over any written before it, as one xl mem-set does over another,
+    // so no transaction (the policy's writes check for a racing admin, writePhase): a read that
+    // the domain is still there, then the target and the bookkeeping in one round trip, which
+    // keeps `balloonctl set` quick on a host whose xenstored is busy (docs/benchmarks.md).
+    const std::string path = record.path + "/memory/target";
+    if (!xs_.read(path)) {
+        throw Error(Errc::NoSuchDomain, record.label() + ": the domain is gone (being destroyed)");
     }
+    try {
+        applyToXen(record.domid, actuation);
+    } catch (const xen::HypervisorError& e) {
+        throw Error(Errc::Failed, record.label() + ": " + e.what());
+    }
+    std::vector<xen::NodeWrite> writes{
+        {path, std::to_string(actuation.target.count())},
+        {lastChangePath(record.domid), record.uuid + " " + std::to_string(unixSeconds())}};
+    writes.insert(writes.end(), alongside.begin(), alongside.end());
+    try {
+        xs_.writeMany(writes);
+    } catch (...) {
+        // Written or not, nobody knows: Xen's side is left room for either target.
+        ApplyOutcome ignored;
+        matchXenTo(record, max(record.target, actuation.target), ignored);
+        throw;
+    }
+    noteWritten(record, actuation.target, now);
 }
 
 void Actuator::setMax(DomainRecord& record, KiB size) {

@@ -4,6 +4,7 @@
 // domain whose target does not change.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,10 @@ public:
     ApplyOutcome apply(const Plan& plan, DomainRegistry& registry, KiB hostFree, KiB slush,
                        KiB dom0Floor, TimePoint now);
 
-    // One target with xl's checks (D-Bus SetTarget); throws balloon::Error.
-    void setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePoint now);
+    // One target with xl's checks (D-Bus SetTarget), written with `alongside` (the caller's
+    // bookkeeping) in one round trip; throws balloon::Error.
+    void setTarget(DomainRecord& record, KiB target, KiB dom0Floor, TimePoint now,
+                   std::span<const xen::NodeWrite> alongside = {});
     // xl mem-max: static-max and Xen maxmem; throws balloon::Error.
     void setMax(DomainRecord& record, KiB size);
 
@@ -57,6 +60,8 @@ private:
     void applyToXen(DomId domid, const Actuation& actuation);
     // Xen's side back in step with a target in memory/target; a failure is reported, not thrown.
     void matchXenTo(const DomainRecord& record, KiB target, ApplyOutcome& outcome);
+    // The record after its new target reached Xenstore.
+    static void noteWritten(DomainRecord& record, KiB target, TimePoint now);
 
     xen::XenStore& xs_;
     xen::HypervisorPort& hv_;

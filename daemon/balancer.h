@@ -85,6 +85,8 @@ public:
     [[nodiscard]] const BalancerStats& stats() const { return stats_; }
     // Where the time went, summed since start (daemon/round_timing.h).
     [[nodiscard]] const RoundTiming& timing() const { return timing_; }
+    // Every Xenstore request the Balancer made so far, rounds and admin actions alike.
+    [[nodiscard]] const xen::XenStoreCounts& xenstoreCounts() const { return xs_.counts(); }
     // The Daemon's work after a round (metrics file, observers), for the same breakdown.
     void addAfterRound(RoundTiming::Duration metrics, RoundTiming::Duration observers) {
         timing_.metrics += metrics;

@@ -2,18 +2,24 @@
 // reservations. The rounds that act on them are in balancer.cpp.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "balancer.h"
 #include "error.h"
+#include "private_paths.h"
 #include "size.h"
 
 namespace balloon::daemon {
 
 void Balancer::setTarget(DomId domid, KiB target, TimePoint now) {
     DomainRecord& record = require(domid);
-    actuator_.setTarget(record, target, dom0Floor(), now);
+    // The pin is stored with the target (one round trip), once: a pinned domain's is there.
+    std::vector<xen::NodeWrite> pin;
+    if (!record.pinned) {
+        pin.push_back({pinPath(domid), record.uuid});
+    }
+    actuator_.setTarget(record, target, dom0Floor(), now, pin);
     record.pinned = true;
-    persistPin(record);
 }
 
 KiB Balancer::memSet(DomId domid, const SizeArg& size, TimePoint now) {

@@ -194,6 +194,18 @@ void DomainRegistry::forget(DomId domid) {
     // What balloond kept about a domain that is gone; a new domain with its id starts afresh.
     xs_.remove(lastChangePath(domid));
     xs_.remove(pinPath(domid));
+    removeStrayTarget(domid);
+}
+
+void DomainRegistry::removeStrayTarget(DomId domid) {
+    // An admin's target written as the toolstack destroyed the domain (Actuator::setTarget writes
+    // outside a transaction) recreates memory/target under the tree it removed: a dom0-owned node
+    // that would outlive the domain. Anything more in the tree is someone else's.
+    const std::string path = xs_.domainPath(domid);
+    if (xs_.directory(path) == std::vector<std::string>{"memory"} &&
+        xs_.directory(path + "/memory") == std::vector<std::string>{"target"}) {
+        xs_.remove(path);
+    }
 }
 
 bool DomainRegistry::reloadMemoryKeys(DomainRecord& record) {

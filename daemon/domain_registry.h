@@ -51,6 +51,7 @@ private:
     std::optional<DomainRecord> load(const xen::DomainInfo& info);
     std::optional<TimePoint> storedLastChange(const DomainRecord& record);
     void forget(DomId domid);
+    void removeStrayTarget(DomId domid);
     void startWatching(const DomainRecord& record);
     void stopWatching(const DomainRecord& record);
 

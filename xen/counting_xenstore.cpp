@@ -112,4 +112,9 @@ std::vector<std::optional<std::string>> CountingXenStore::readMany(
     return inner_.readMany(paths);
 }
 
+void CountingXenStore::writeMany(std::span<const NodeWrite> writes) {
+    counts_.writes += writes.size();
+    inner_.writeMany(writes);
+}
+
 }  // namespace balloon::xen

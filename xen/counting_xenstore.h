@@ -41,6 +41,7 @@ public:
     std::vector<WatchEvent> takeWatchEvents() override;
     std::string domainPath(DomId domid) override;
     std::vector<std::optional<std::string>> readMany(std::span<const std::string> paths) override;
+    void writeMany(std::span<const NodeWrite> writes) override;
 
 private:
     XenStore& inner_;

@@ -128,13 +128,9 @@ bool XenStoreClient::openReadLanes() {
     return true;
 }
 
-std::vector<std::optional<std::string>> XenStoreClient::readMany(
-    std::span<const std::string> paths) {
-    if (paths.size() < kParallelFrom || !openReadLanes()) {
-        return XenStore::readMany(paths);
-    }
-    std::vector<std::optional<std::string>> values(paths.size());
-    const std::size_t lanes = std::min(readLanes_.size(), paths.size());
+void XenStoreClient::onLanes(std::size_t count,
+                             const std::function<void(xs_handle*, std::size_t)>& op) {
+    const std::size_t lanes = std::min(readLanes_.size(), count);
     std::vector<std::exception_ptr> errors(lanes);
     {
         std::vector<std::jthread> threads;
@@ -142,9 +138,8 @@ std::vector<std::optional<std::string>> XenStoreClient::readMany(
         for (std::size_t lane = 0; lane < lanes; ++lane) {
             threads.emplace_back([&, lane] {
                 try {
-                    detail::NodeOps ops(readLanes_[lane].get(), XBT_NULL);
-                    for (std::size_t i = lane; i < paths.size(); i += lanes) {
-                        values[i] = ops.read(paths[i]);
+                    for (std::size_t i = lane; i < count; i += lanes) {
+                        op(readLanes_[lane].get(), i);
                     }
                 } catch (...) {
                     errors[lane] = std::current_exception();
@@ -157,7 +152,28 @@ std::vector<std::optional<std::string>> XenStoreClient::readMany(
             std::rethrow_exception(error);
         }
     }
+}
+
+std::vector<std::optional<std::string>> XenStoreClient::readMany(
+    std::span<const std::string> paths) {
+    if (paths.size() < kParallelFrom || !openReadLanes()) {
+        return XenStore::readMany(paths);
+    }
+    std::vector<std::optional<std::string>> values(paths.size());
+    onLanes(paths.size(), [&](xs_handle* lane, std::size_t i) {
+        values[i] = detail::NodeOps(lane, XBT_NULL).read(paths[i]);
+    });
     return values;
+}
+
+void XenStoreClient::writeMany(std::span<const NodeWrite> writes) {
+    if (writes.size() < 2 || !openReadLanes()) {
+        XenStore::writeMany(writes);
+        return;
+    }
+    onLanes(writes.size(), [&](xs_handle* lane, std::size_t i) {
+        detail::NodeOps(lane, XBT_NULL).write(writes[i].path, writes[i].value);
+    });
 }
 
 void XenStoreClient::write(std::string_view path, std::string_view value) {

@@ -54,6 +54,8 @@ public:
     // on first use): xenstored serves one request per connection per pass over all of them, so
     // on a host with many guest connections one synchronous read waits a whole pass.
     std::vector<std::optional<std::string>> readMany(std::span<const std::string> paths) override;
+    // The same lanes, from two writes up: an admin's target and its bookkeeping in one round trip.
+    void writeMany(std::span<const NodeWrite> writes) override;
 
     // Privileged: tells xenstored that domid exists with its ring (granted page) and event
     // channel port, which fires @introduceDomain. mfn is ignored by current xenstored.
@@ -73,10 +75,13 @@ private:
     void signalPending();
 
     bool openReadLanes();
+    // Runs op(connection, i) for every i < count, spread over the lanes, one thread each; joins,
+    // then rethrows the first failure.
+    void onLanes(std::size_t count, const std::function<void(xs_handle*, std::size_t)>& op);
 
     std::unique_ptr<xs_handle, detail::HandleCloser> handle_;
     std::string socketPath_;
-    // readMany's extra connections (no watches on them).
+    // readMany's and writeMany's extra connections (no watches on them).
     std::vector<std::unique_ptr<xs_handle, detail::HandleCloser>> readLanes_;
     // Events already taken out of libxenstore (while draining a registration event) but not yet
     // handed to the caller. pendingFd_ (an eventfd) is readable while this is non-empty.

@@ -33,6 +33,12 @@ struct Permission {
     Access access;
 };
 
+// One node write of XenStore::writeMany.
+struct NodeWrite {
+    std::string path;
+    std::string value;
+};
+
 struct WatchEvent {
     std::string path;   // the node that changed (may be below the watched path)
     std::string token;  // the token given to watch()
@@ -85,6 +91,14 @@ public:
             values.push_back(read(path));
         }
         return values;
+    }
+    // Writes many nodes outside any transaction, in no particular order; throws the first
+    // failure after every write was tried. One request after another here; an implementation may
+    // keep several in flight (XenStoreClient).
+    virtual void writeMany(std::span<const NodeWrite> writes) {
+        for (const NodeWrite& w : writes) {
+            write(w.path, w.value);
+        }
     }
 };
 

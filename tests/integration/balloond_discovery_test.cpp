@@ -77,6 +77,26 @@ TEST_F(BalloondDiscovery, PicksUpACreatedDomainAndForgetsADestroyedOne) {
     EXPECT_EQ(balancer().registry().find(late), nullptr);
 }
 
+TEST_F(BalloondDiscovery, ATargetWrittenAsTheDomainWasDestroyedDoesNotOutliveIt) {
+    // An admin's target lands just after the toolstack removed the domain's tree (the write is
+    // outside a transaction): balloond removes the stray node when it forgets the domain.
+    const DomId pv = domid("pv");
+    const DomId win = domid("win");
+    const std::string pvHome = daemonXs().domainPath(pv);
+    const std::string winHome = daemonXs().domainPath(win);
+    sim().destroy("pv");
+    sim().destroy("win");
+    daemonXs().write(pvHome + "/memory/target", "524288");
+    // Someone else's node in the other tree: not balloond's to remove.
+    daemonXs().write(winHome + "/memory/target", "524288");
+    daemonXs().write(winHome + "/other-tool", "1");
+    step(milliseconds(100));
+    ASSERT_EQ(balancer().registry().find(pv), nullptr);
+    ASSERT_EQ(balancer().registry().find(win), nullptr);
+    EXPECT_TRUE(daemonXs().directory(pvHome).empty());
+    EXPECT_EQ(daemonXs().read(winHome + "/memory/target"), "524288");
+}
+
 TEST_F(BalloondDiscovery, ADomainDestroyedBeforeItsEventsArriveCausesNoErrorAndNoStaleState) {
     const DomId pv = domid("pv");
     sim().destroy("pv");

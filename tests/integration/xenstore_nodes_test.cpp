@@ -55,6 +55,29 @@ TEST_F(XenStoreNodes, ReadsManyNodesInTheirOrderWithNothingForTheMissing) {
     EXPECT_TRUE(xs().readMany({}).empty());
 }
 
+TEST_F(XenStoreNodes, WritesManyNodesAndTriesEveryOneBeforeReportingAFailure) {
+    std::vector<xen::NodeWrite> writes;
+    for (int i = 0; i < 20; ++i) {
+        writes.push_back({"/test/w/" + std::to_string(i), "v" + std::to_string(i)});
+    }
+    xs().writeMany(writes);
+    for (const xen::NodeWrite& w : writes) {
+        EXPECT_EQ(xs().read(w.path), w.value) << w.path;
+    }
+    // One, on the main connection; none.
+    xs().writeMany(std::vector<xen::NodeWrite>{{"/test/w/one", "1"}});
+    EXPECT_EQ(xs().read("/test/w/one"), "1");
+    xs().writeMany({});
+
+    // xenstored refuses a name with a space; the writes beside it still land.
+    const std::vector<xen::NodeWrite> mixed{
+        {"/test/x/a", "a"}, {"/test/x/bad name", "b"}, {"/test/x/c", "c"}, {"/test/x/d", "d"}};
+    EXPECT_THROW(xs().writeMany(mixed), xen::XenStoreError);
+    EXPECT_EQ(xs().read("/test/x/a"), "a");
+    EXPECT_EQ(xs().read("/test/x/c"), "c");
+    EXPECT_EQ(xs().read("/test/x/d"), "d");
+}
+
 TEST_F(XenStoreNodes, KeepsBinaryValuesWhole) {
     const std::string value{"a\0b\nc", 5};
     xs().write("/test/bin", value);
