@@ -66,8 +66,9 @@ private:
     void notifyObservers(const RoundSummary& summary);
 
     static constexpr std::chrono::milliseconds kMinRoundGap{100};
-    // Report reads per slice: 4 for each of XenStoreClient's 8 connections.
-    static constexpr std::size_t kReportSlice = 32;
+    // Report reads per slice: one for each of XenStoreClient's 8 connections, so that a D-Bus
+    // call waits behind at most one round trip on each (docs/benchmarks.md, "Reads in slices").
+    static constexpr std::size_t kReportSlice = 8;
 
     EventLoop& loop_;
     xen::XenStore& xs_;
