@@ -1,10 +1,11 @@
 // Reaction latency on the real xenstored: how long from a guest's new report to its new
-// memory/target, and from `balloonctl set` to the target, with 10, 100 and 500 simulated guests.
+// memory/target, and from `balloonctl set` to the target, with 10, 100, 500 and 1,000 simulated
+// guests; ends with one table of issue 20's goals per host size.
 // balloond runs as its own process (balloond-bench-host); this process plays the guest "probe"
 // (writing its data/balloon-report as dom0 writes a guest's data/ key) and the admin (running
 // the real balloonctl through a private dbus-daemon), and sees the target through a watch.
 //
-//   reaction_bench [--guests 10,100,500] [--samples 50] [--ctl-runs 20]
+//   reaction_bench [--guests 10,100,500,1000] [--samples 50] [--ctl-runs 20]
 //                  [--report-interval 1s]
 // Prints one line per measurement; never fails on time.
 #include <chrono>
@@ -25,6 +26,7 @@
 #include "bench_rig.h"
 #include "bench_scenario.h"
 #include "latency_stats.h"
+#include "proc_stats.h"
 #include "stats_codec.h"
 
 namespace balloon::bench {
@@ -34,7 +36,7 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 struct ReactionArgs {
-    std::vector<int> guests{10, 100, 500};
+    std::vector<int> guests{10, 100, 500, 1000};
     int samples = 50;
     int ctlRuns = 20;
     std::string reportInterval = "1s";
@@ -99,7 +101,20 @@ double runBalloonctl(BenchRig& rig, const std::vector<std::string>& args) {
     return ms;
 }
 
-void measure(const ReactionArgs& args, int guests) {
+// One host size's figures for the closing table (issue 20's goals side by side).
+struct Row {
+    int guests = 0;
+    Percentiles report;
+    int reportTimeouts = 0;
+    Percentiles set;
+    Percentiles list;
+    double hostCpuPercent = 0;  // balloond-bench-host over the report phase: balloond + simulation
+    double hostRssMiB = 0;
+    std::string loadBefore;
+    std::string loadAfter;
+};
+
+Row measure(const ReactionArgs& args, int guests) {
     const auto config = std::filesystem::temp_directory_path() /
                         ("reaction-bench-" + std::to_string(getpid()) + ".toml");
     {
@@ -120,6 +135,11 @@ void measure(const ReactionArgs& args, int guests) {
     // A report that changes demand: 300 MiB and 800 MiB used in turn; the first two warm up.
     std::vector<double> samples;
     int timeouts = 0;
+    Row row;
+    row.guests = guests;
+    row.loadBefore = loadAverage();
+    const double cpuBefore = processCpuSeconds(rig.hostPid()).value_or(0);
+    const auto phaseStart = Clock::now();
     std::string previous = xs.read(targetPath).value_or("");
     for (int i = 0; i < args.samples + 2; ++i) {
         const auto t0 = Clock::now();
@@ -143,6 +163,12 @@ void measure(const ReactionArgs& args, int guests) {
         std::this_thread::sleep_until(t0 + kReportSpacing);  // pacing, see kReportSpacing
     }
     printLine("report->target", guests, percentiles(samples), timeouts);
+    row.report = percentiles(samples);
+    row.reportTimeouts = timeouts;
+    row.hostCpuPercent = 100 * (processCpuSeconds(rig.hostPid()).value_or(0) - cpuBefore) /
+                         std::chrono::duration<double>(Clock::now() - phaseStart).count();
+    row.hostRssMiB =
+        static_cast<double>(statusKiB(rig.hostPid(), "VmRSS").value_or(KiB{0}).count()) / 1024;
 
     // The admin: balloonctl set probe 640M / 704M in turn, through D-Bus.
     std::vector<double> ctl;
@@ -165,6 +191,7 @@ void measure(const ReactionArgs& args, int guests) {
         }
     }
     printLine("balloonctl-set->target", guests, percentiles(ctl), ctlTimeouts);
+    row.set = percentiles(ctl);
     printLine("balloonctl-set-exit", guests, percentiles(ctlExit), 0);
 
     // What a set's time is made of: the same process start, bus and daemon loop with a call that
@@ -185,7 +212,28 @@ void measure(const ReactionArgs& args, int guests) {
             name += "-" + (word.rfind("--", 0) == 0 ? word.substr(2) : word);
         }
         printLine(name + "-exit", guests, percentiles(exits), 0);
+        if (readOnly.size() == 1 && readOnly.front() == "list") {
+            row.list = percentiles(exits);
+        }
     }
+    row.loadAfter = loadAverage();
+    return row;
+}
+
+// Issue 20's goals per host size in one table (docs/benchmarks.md, section 2).
+void printTable(const std::vector<Row>& rows) {
+    std::cout
+        << "\n| guests | report -> target p50 / p99 ms | timeouts | `set` -> target p50 / p99 "
+           "ms | `list` p99 ms | host process CPU % | host RSS MiB | load before -> after |\n"
+        << "|---:|---|---:|---|---:|---:|---:|---|\n";
+    for (const Row& r : rows) {
+        std::cout << std::fixed << std::setprecision(1) << "| " << r.guests << " | " << r.report.p50
+                  << " / " << r.report.p99 << " | " << r.reportTimeouts << " | " << r.set.p50
+                  << " / " << r.set.p99 << " | " << r.list.p99 << " | " << r.hostCpuPercent << " | "
+                  << r.hostRssMiB << " | " << r.loadBefore << " -> " << r.loadAfter << " |\n";
+    }
+    std::cout << "\nThe host process is balloond and the simulation of its guests (their report "
+                 "writes included): its CPU and RSS bound balloond's from above.\n";
 }
 
 }  // namespace
@@ -208,8 +256,10 @@ int main(int argc, char** argv) {
                    "how often the other simulated guests report (scenario duration: 1s, 500ms)")
         ->type_name("DURATION");
     return runMain(app, argc, argv, [&] {
+        std::vector<Row> rows;
         for (int guests : args.guests) {
-            measure(args, guests);
+            rows.push_back(measure(args, guests));
         }
+        printTable(rows);
     });
 }
