@@ -28,6 +28,9 @@ public:
     ManagerProxy(ManagerProxy&&) = delete;
     ManagerProxy& operator=(ManagerProxy&&) = delete;
 
+    // GetManagedObjects' reply as it came, for reading without a variant per property.
+    sdbus::MethodReply managedObjectsReply();
+
 private:
     // Changes are followed for every object at once (Client::follow), not through these.
     void onPropertiesChanged(const std::string& /*interfaceName*/,
