@@ -73,9 +73,11 @@ function rowOf(texts) {
     return row;
 }
 
+// On every change of the reserved total, and after the page's own Reserve and Release (a
+// transfer keeps the total).
 let shownReserved = null;
-function refreshReservations() {
-    if (!manager.valid || shownReserved === manager.ReservedKiB)
+function refreshReservations(always) {
+    if (!manager.valid || (!always && shownReserved === manager.ReservedKiB))
         return;
     shownReserved = manager.ReservedKiB;
     manager.call("ListReservations", [])
@@ -95,7 +97,7 @@ function renderReservations(list) {
         button.className = "pf-c-button pf-m-link pf-m-small";
         button.textContent = "Release";
         button.addEventListener("click", () => act(`Release reservation ${id}`,
-            () => manager.call("ReleaseReservation", [id])));
+            () => manager.call("ReleaseReservation", [id])).then(() => refreshReservations(true)));
         cell.append(button);
         row.append(cell);
         body.append(row);
@@ -110,7 +112,7 @@ function renderReservations(list) {
 
 manager.addEventListener("changed", () => {
     updateHost();
-    refreshReservations();
+    refreshReservations(false);
 });
 
 document.getElementById("policy-form").addEventListener("submit", ev => {
@@ -128,7 +130,8 @@ document.getElementById("reserve-form").addEventListener("submit", ev => {
         () => manager.call("Reserve", [sizeText, RESERVE_TIMEOUT_MS, expiresAfter],
                            { timeout: RESERVE_TIMEOUT_MS + 5000 }),
         ([id]) => `Reserved ${sizeText} as ${id}; it ends when released, after its expiry, or ` +
-                  "when this Cockpit session ends");
+                  "when this Cockpit session ends")
+            .then(() => refreshReservations(true));
 });
 
 document.getElementById("plan-button").addEventListener("click", () => {
@@ -171,7 +174,8 @@ manager.wait()
                                 "(is it running?)");
             connection("Connected to balloond; live from its signals", true);
             updateHost();
-            refreshReservations();
+            refreshReservations(true);
             domains.addExisting();
         })
-        .catch(ex => connection(`Cannot reach balloond: ${failure(ex)}`, false));
+        .catch(ex => connection(`Cannot reach balloond: ${failure(ex)}. Once it runs ` +
+                                "(systemctl start balloond), reload this page.", false));
