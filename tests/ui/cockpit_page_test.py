@@ -133,6 +133,13 @@ class Browser:
         self.driver.quit()
 
 
+STARTED = time.monotonic()
+
+
+def say(text):
+    print(f"[{time.monotonic() - STARTED:4.1f} s] {text}", flush=True)
+
+
 def domain_figures(browser):
     """Every row of the domains table: name -> {field: text, target_kib, actual_kib, ...}."""
     return browser.js("""
@@ -185,7 +192,7 @@ def run_checks(browser, sandbox, url, names):
     total = browser.text('#host [data-field="total"]')
     if total != "8.00 GiB":
         raise AssertionError(f"host total shown as {total!r}, want the scenario's 8.00 GiB")
-    print(f"ok: the page lists {sorted(names)} on an {total} host")
+    say(f"ok: the page lists {sorted(names)} on an {total} host")
 
     # Live: a target moves on the page with nothing reloaded (the demand policy at work).
     before = {n: f["target_kib"] for n, f in domain_figures(browser).items()}
@@ -193,7 +200,7 @@ def run_checks(browser, sandbox, url, names):
         lambda: [n for n, f in domain_figures(browser).items()
                  if n in before and f["target_kib"] != before[n]], 30,
         "a domain's target moves on the page")
-    print(f"ok: live target change on {moved}")
+    say(f"ok: live target change on {moved}")
     # The chart of a moved domain draws the target line.
     points = browser.js(
         "const l = document.querySelector("
@@ -216,7 +223,7 @@ def run_checks(browser, sandbox, url, names):
                  "desktop shown pinned")
     browser.wait(lambda: abs(domain_figures(browser)["desktop"]["actual_kib"] - NEW_TARGET_KIB)
                  <= KIB_PER_MIB, 30, "desktop's actual allocation follows to 700 MiB on the page")
-    print("ok: set desktop to 700M; the page shows the guest following")
+    say("ok: set desktop to 700M; the page shows the guest following")
 
     # A refused size: balloond's error, in its words, and nothing changed.
     set_size(browser, "desktop", REFUSED)
@@ -227,11 +234,11 @@ def run_checks(browser, sandbox, url, names):
         raise AssertionError(f"the refusal does not say why: {refusal!r}")
     if sandbox.domain("desktop")["target_kib"] != NEW_TARGET_KIB:
         raise AssertionError("a refused target changed desktop's target")
-    print(f"ok: refused {REFUSED}: {refusal}")
+    say(f"ok: refused {REFUSED}: {refusal}")
     set_size(browser, "desktop", "12 parsecs")
     browser.wait(lambda: "InvalidArgument" in browser.error(), 15,
                  "the page shows balloond's InvalidArgument for a size that is not one")
-    print(f"ok: refused '12 parsecs': {browser.error()}")
+    say(f"ok: refused '12 parsecs': {browser.error()}")
 
     # Handed back to the policy: balloond says auto, and so does the page.
     browser.driver.find_element(
@@ -240,7 +247,7 @@ def run_checks(browser, sandbox, url, names):
                  f"desktop shown back with the policy (error: {browser.error()!r})")
     if sandbox.domain("desktop")["mode"] != "auto":
         raise AssertionError("the page shows desktop handed back, balloond does not")
-    print("ok: desktop handed back to the policy")
+    say("ok: desktop handed back to the policy")
 
     # A new max, the host's reservations and the policy, each checked against balloond.
     set_size(browser, "desktop", "1G", action="set-max")
@@ -258,7 +265,7 @@ def run_checks(browser, sandbox, url, names):
                  f"the host card shows policy proportional (error: {browser.error()!r})")
     if sandbox.balloonctl("policy", "--json")["policy"] != "proportional":
         raise AssertionError("the page shows policy proportional, balloond does not")
-    print("ok: set max, reserved and released, switched the policy")
+    say("ok: set max, reserved and released, switched the policy")
 
     # The dry run: one plan entry per domain the page lists.
     browser.driver.find_element(By.ID, "plan-button").click()
@@ -268,7 +275,7 @@ def run_checks(browser, sandbox, url, names):
     listed = len(domain_figures(browser))
     if planned != listed:
         raise AssertionError(f"the dry run shows {planned} entries for {listed} domains")
-    print(f"ok: {browser.result()}")
+    say(f"ok: {browser.result()}")
 
     os.makedirs(OUT, exist_ok=True)
     browser.full_page_screenshot(SCREENSHOT)
@@ -276,7 +283,6 @@ def run_checks(browser, sandbox, url, names):
 
 
 def main():
-    started = time.monotonic()
     bridge = find_program("cockpit-bridge", "cockpit-bridge")
     ws_program = cockpit_ws()
     workdir = tempfile.mkdtemp(prefix="balloond-cockpit-")
@@ -313,7 +319,7 @@ def main():
             ws.wait(timeout=10)
         sandbox.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"passed in {time.monotonic() - started:.1f} s")
+    say("passed")
 
 
 def report(browser, sandbox, workdir):
