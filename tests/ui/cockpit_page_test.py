@@ -286,18 +286,18 @@ def main():
     bridge = find_program("cockpit-bridge", "cockpit-bridge")
     ws_program = cockpit_ws()
     workdir = tempfile.mkdtemp(prefix="balloond-cockpit-")
-    scenario, names = test_scenario(workdir)
-    # The page from the source tree, as Cockpit finds a user's packages (~/.local/share/cockpit).
-    pages = os.path.join(workdir, "data", "cockpit")
-    os.makedirs(pages)
-    os.symlink(os.path.join(SRC, "cockpit"), os.path.join(pages, "balloond"))
-    admin_group = grp.getgrgid(os.getgid()).gr_name  # this user may change things, as root would
-    sandbox = Sandbox(os.path.join(BUILD, "daemon", "balloond"),
-                      os.path.join(BUILD, "cli", "balloonctl"), workdir, admin_group,
-                      scenario)
-    ws = browser = None
+    sandbox = ws = browser = None
     failed = True
     try:
+        scenario, names = test_scenario(workdir)
+        # The page from the source tree, where Cockpit finds a user's pages (~/.local/share).
+        pages = os.path.join(workdir, "data", "cockpit")
+        os.makedirs(pages)
+        os.symlink(os.path.join(SRC, "cockpit"), os.path.join(pages, "balloond"))
+        admin_group = grp.getgrgid(os.getgid()).gr_name  # this user may change things
+        sandbox = Sandbox(os.path.join(BUILD, "daemon", "balloond"),
+                          os.path.join(BUILD, "cli", "balloonctl"), workdir, admin_group,
+                          scenario)
         port = free_port()
         env = dict(os.environ, XDG_DATA_HOME=os.path.join(workdir, "data"),
                    DBUS_SYSTEM_BUS_ADDRESS=sandbox.bus)
@@ -317,8 +317,11 @@ def main():
         if ws:
             ws.send_signal(signal.SIGTERM)
             ws.wait(timeout=10)
-        sandbox.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            if sandbox:
+                sandbox.stop()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
     say("passed")
 
 
@@ -326,15 +329,19 @@ def report(browser, sandbox, workdir):
     """What each part said, for a failure."""
     if browser:
         os.makedirs(OUT, exist_ok=True)
-        browser.full_page_screenshot(os.path.join(OUT, "cockpit-page-failed.png"))
+        try:
+            browser.full_page_screenshot(os.path.join(OUT, "cockpit-page-failed.png"))
+            print(f"page at failure: {os.path.join(OUT, 'cockpit-page-failed.png')}")
+        except WebDriverException as e:
+            print(f"no screenshot of the page at failure: {e.msg}")
         print("browser console:\n  " + "\n  ".join(browser.console()))
-        print(f"page at failure: {os.path.join(OUT, 'cockpit-page-failed.png')}")
     for name in ("cockpit-ws.log",):
         path = os.path.join(workdir, name)
         if os.path.exists(path):
             with open(path, encoding="utf-8", errors="replace") as f:
                 print(f"--- {name} (last lines)\n" + "".join(f.readlines()[-30:]))
-    print("--- balloond (last lines)\n" + sandbox.log_tail())
+    if sandbox:
+        print("--- balloond (last lines)\n" + sandbox.log_tail())
 
 
 if __name__ == "__main__":

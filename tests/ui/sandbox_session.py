@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 ADDRESS_MARKER = "export BALLOONCTL_BUS_ADDRESS='"
@@ -28,7 +28,10 @@ def wait_until(condition, timeout, what, driver=None):
     """`condition`'s first true value, checked every 0.1 s (selenium's wait, for the page and for
     the processes alike); an AssertionError naming `what` when it does not come in time."""
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda _: condition())
+        # A row redrawn while it was read is read again at the next poll.
+        return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                             ignored_exceptions=[StaleElementReferenceException]).until(
+                                 lambda _: condition())
     except TimeoutException:
         raise AssertionError(f"not within {timeout} s: {what}") from None
 
@@ -50,8 +53,12 @@ class Sandbox:
         self.process = subprocess.Popen(
             [balloond, "--sandbox", scenario, "--config", config, "--for", "5m"],
             stdout=self.stdout, stderr=self.stderr, stdin=subprocess.DEVNULL)
-        self.bus = wait_until(self._bus_address, 30, "the sandbox prints its bus address")
-        wait_until(self._answers, 20, "balloond answers on its bus")
+        try:
+            self.bus = wait_until(self._bus_address, 30, "the sandbox prints its bus address")
+            wait_until(self._answers, 20, "balloond answers on its bus")
+        except AssertionError:
+            self._end()  # not left running for the rest of its --for
+            raise
 
     def _bus_address(self):
         if self.process.poll() is not None:
@@ -84,10 +91,18 @@ class Sandbox:
         with open(self.stderr.name, encoding="utf-8", errors="replace") as f:
             return "".join(f.readlines()[-lines:])
 
-    def stop(self):
+    def _end(self):
+        """SIGTERM: balloond stops what it started (xenstored, the bus); SIGKILL if it hangs."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def stop(self):
+        self._end()
         self.stdout.close()
         self.stderr.close()
         if self.process.returncode != 0:
