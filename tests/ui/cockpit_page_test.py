@@ -92,8 +92,10 @@ class Browser:
         driver = find_program("chromedriver", "chromium-driver")
         options = webdriver.ChromeOptions()
         options.binary_location = chromium
+        # /tmp, not /dev/shm, for shared memory: containers give /dev/shm 64 MB.
         for arg in ("--headless=new", "--disable-gpu", "--window-size=1400,1000",
-                    "--user-data-dir=" + os.path.join(workdir, "chromium"), "--no-first-run"):
+                    "--user-data-dir=" + os.path.join(workdir, "chromium"), "--no-first-run",
+                    "--disable-dev-shm-usage"):
             options.add_argument(arg)
         if os.getuid() == 0:
             options.add_argument("--no-sandbox")  # Chromium refuses root otherwise
