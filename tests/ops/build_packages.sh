@@ -58,10 +58,13 @@ check_deb balloond /usr/sbin/balloond /usr/bin/balloonctl \
     '/usr/lib/*/balloond/libballoon_xenstored_interposer.so'
 check_deb balloon-guest /usr/bin/balloon-guest /lib/systemd/system/balloon-guest.service \
     /usr/share/man/man8/balloon-guest.8.gz
+check_deb cockpit-balloond /usr/share/cockpit/balloond/manifest.json \
+    /usr/share/cockpit/balloond/index.html /usr/share/cockpit/balloond/index.js
 
 # The split: the guest package carries nothing of dom0's and the other way round.
 [ ! -e "$work/x-balloon-guest/usr/sbin/balloond" ] || fail "balloon-guest carries balloond"
 [ ! -e "$work/x-balloond/usr/bin/balloon-guest" ] || fail "balloond carries balloon-guest"
+[ ! -e "$work/x-balloond/usr/share/cockpit" ] || fail "balloond carries the Cockpit page"
 # An edited configuration survives upgrades: it must be a conffile.
 grep -qx /etc/balloond/balloond.toml "$work/x-balloond/DEBIAN/conffiles" ||
     fail "/etc/balloond/balloond.toml is not a conffile"

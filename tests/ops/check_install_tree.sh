@@ -57,6 +57,10 @@ expect_file "$mandir/man5/balloond.toml.5" "man page"
 expect_file "$datadir/bash-completion/completions/balloonctl" "bash completion"
 expect_file "$sysconfdir/balloond/balloond.toml" "commented default configuration"
 expect_exec "$libdir/balloond/libballoon_xenstored_interposer.so" "sandbox interposer"
+# The Cockpit page: every file index.html and the scripts load, with the manifest.
+for file in manifest.json index.html index.js domains.js chart.js format.js balloond.css; do
+    expect_file "$datadir/cockpit/balloond/$file" "Cockpit page"
+done
 
 # The units must name the installed binaries, with no template left.
 for unit in balloond.service balloon-guest.service; do
