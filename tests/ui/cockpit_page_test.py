@@ -30,7 +30,7 @@ except ImportError:
             os.path.exists(DEBIAN_PYTHON):
         os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, *sys.argv])
     sys.exit("FAIL: the selenium module is missing (install python3-selenium: "
-             "scripts/install-deps test)")
+             "scripts/install-deps ui)")
 
 import grp
 import shutil
@@ -75,7 +75,7 @@ def cockpit_ws():
     for path in ("/usr/lib/cockpit/cockpit-ws", "/usr/libexec/cockpit-ws"):
         if os.access(path, os.X_OK):
             return path
-    sys.exit("FAIL: cockpit-ws is missing (install cockpit-ws: scripts/install-deps test)")
+    sys.exit("FAIL: cockpit-ws is missing (install cockpit-ws: scripts/install-deps ui)")
 
 
 def free_port():

@@ -20,7 +20,7 @@ def find_program(name, package):
     """The program's path; a missing one fails the test with the package to install."""
     path = shutil.which(name)
     if not path:
-        sys.exit(f"FAIL: {name} is missing (install {package}: scripts/install-deps test)")
+        sys.exit(f"FAIL: {name} is missing (install {package}: scripts/install-deps ui)")
     return path
 
 
