@@ -43,7 +43,7 @@ struct PolicyConfig {
     std::chrono::seconds holdTime{60};
     // How long a guest's peak need is remembered for the burst reserve (policy::RecentPeak):
     // whole minutes, at most kMaxBurstWindow; zero turns the reserve off. The daemon feeds it.
-    std::chrono::minutes burstWindow{5};
+    std::chrono::minutes burstWindow{12};
     // Floor for domains without a configured or guest-set min (xl refuses dom0 below 128 MiB).
     KiB defaultMin = mib(128);
 };

@@ -42,6 +42,23 @@ bool isChange(const OrderKey& key) {
     return key.first >> (kShrinkBits + kDomIdBits) != kRankUnchanged;
 }
 
+// A balloon driver moves whole pages: a target between two pages leaves the guest up to a page
+// above it, and a guest using that page then uses more than its target (the XenServer host's
+// batch VMs, OOM-killed at their allocation, counted 30 kills as the balancer's for 1 to 3 KiB).
+// A new target is written in whole pages: rounded down, but not below the floor, and a grow
+// that would round to no change is left as it is.
+void wholePages(std::span<Slot> slots) {
+    for (auto& s : slots) {
+        if (!s.movable || s.target == s.current) {
+            continue;
+        }
+        const KiB whole = max(toKiB(pagesFloor(s.target)), min(s.floor, s.target));
+        if (s.target < s.current || whole > s.current) {
+            s.target = whole;
+        }
+    }
+}
+
 }  // namespace
 
 Plan decide(const HostSnapshot& host, const PolicyConfig& config) {
@@ -58,6 +75,7 @@ Plan decide(const HostSnapshot& host, const PolicyConfig& config) {
             break;
     }
     stabilize(slots, budget.forTargets(), config, host.now);
+    wholePages(slots);
 
     Plan plan;
     plan.usable = budget.usable;

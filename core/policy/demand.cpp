@@ -30,10 +30,12 @@ constexpr double kPressureRaise = 0.25;
 // Without MemAvailable, half of the page cache is taken as reclaimable.
 constexpr double kCacheReclaimable = 0.5;
 
-// Share of demand kept as MemAvailable in the need tier, out of reach of the idle tax: a
-// seventh of demand is an eighth of MemTotal, a margin above the tenth where Linux starts to
-// thrash that the ordinary jitter of a workload (a few percent) does not cross.
-constexpr double kThrashReserve = 1.0 / 7;
+// Share of demand kept as MemAvailable in the need tier, out of reach of the idle tax: a fifth
+// of demand is a sixth of MemTotal, a margin above the tenth where Linux starts to thrash that
+// the ordinary jitter of a workload (a few percent) does not cross. (A seventh, an eighth of
+// MemTotal, left a steady guest with 2 % jitter on the line whenever the host was short: the
+// Qubes desktop's sys-net and sys-firewall spent 600 s of its hour under pressure.)
+constexpr double kThrashReserve = 1.0 / 5;
 
 // The share of its recent peak a guest keeps between bursts.
 constexpr double kBurstReserve = 1.0;
@@ -49,7 +51,7 @@ constexpr std::uint64_t kNothingLeftDivisor = 100;
 // The tiers, in the order host memory serves them.
 constexpr std::size_t kKeepTier = 1;     // guests without statistics keep their target
 constexpr std::size_t kHeldTier = 2;     // the part of its need a guest already holds
-constexpr std::size_t kUrgentTier = 3;   // growth to the need of guests under pressure: triage
+constexpr std::size_t kUrgentTier = 3;   // growth to the need of guests under pressure: equal cuts
 constexpr std::size_t kNeedTier = 4;     // growth to the need of the others: triage
 constexpr std::size_t kWantTier = 5;     // headroom (the taxed part) and the guest's request
 constexpr std::size_t kSurplusTier = 6;  // up to the ceiling
@@ -80,7 +82,17 @@ Levels levelsOf(Slot& s, const PolicyConfig& config, bool lastReport = false) {
         s.reason.kind = ReasonKind::NoStatistics;
         return l;
     }
-    const DemandEstimate est = estimateDemand(*dom.report, config);
+    DemandEstimate est = estimateDemand(*dom.report, config);
+    // A report with neither MemTotal nor MemAvailable (Qubes' meminfo-writer: used + swap) shows
+    // pressure only against the allocation: use past nine tenths of what the guest holds is the
+    // thrash line, past all of it is swap. Without this such a guest was never under pressure,
+    // so its growth waited out the hold time while it swapped (the Qubes desktop's dev qube was
+    // OOM-killed 150 times in an hour).
+    const KiB holds = s.actual - s.videoram;
+    if (!dom.report->available && dom.report->total.count() == 0 && !est.contradicted &&
+        dom.report->used.count() * kThrashDivisor > holds.count() * (kThrashDivisor - 1)) {
+        est.underPressure = true;
+    }
     s.pressure = est.underPressure;
     s.reason.kind = ReasonKind::Demand;
     s.reason.demand = est.demand;
@@ -164,9 +176,15 @@ std::vector<KiB> divide(std::span<Slot* const> movable, std::span<const Levels> 
             claims[i] = {levels[i][full + 1] - levels[i][full], movable[i]->reason.weight};
         }
         // A need cut for everyone leaves everyone under pressure: serve needs whole, smallest
-        // first, so that as many guests as the host can hold stay out of it.
-        const bool need = full + 1 == kUrgentTier || full + 1 == kNeedTier;
-        partial = need ? triage(claims, left) : shareByWeight(claims, left);
+        // first, so that as many guests as the host can hold stay out of it. Guests already under
+        // pressure are past that: what decides is how far each is short, as a guest short of more
+        // than its swap is OOM-killed, so they share the cut equally (the largest grow is not
+        // left out whole: grow-limit's bursty guest was killed 70 times in an hour).
+        if (full + 1 == kUrgentTier) {
+            partial = equalShortfall(claims, left);
+        } else {
+            partial = full + 1 == kNeedTier ? triage(claims, left) : shareByWeight(claims, left);
+        }
     }
     std::vector<KiB> ideals(movable.size());
     for (std::size_t i = 0; i < movable.size(); ++i) {

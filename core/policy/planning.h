@@ -86,6 +86,11 @@ std::vector<KiB> shareByWeight(std::span<const Claim> claims, KiB budget);
 // is shared by weight among the claims that did not fit. Used where a partial grant is worth
 // little (a guest given part of its need is still under pressure).
 std::vector<KiB> triage(std::span<const Claim> claims, KiB budget);
+// Every claim cut by the same amount (a claim smaller than the cut gets nothing), the least cut
+// that fits the budget: the largest shortfall as small as it can be. Weights do not apply. Used
+// where what matters is how far each claimant is short (a guest short of more than its swap is
+// OOM-killed).
+std::vector<KiB> equalShortfall(std::span<const Claim> claims, KiB budget);
 std::uint32_t effectiveWeight(const DomainSnapshot& dom);
 
 // proportional.cpp, demand.cpp: set ideal (and the reason) of every movable slot so that the

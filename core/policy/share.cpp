@@ -114,4 +114,33 @@ std::vector<KiB> triage(std::span<const Claim> claims, KiB budget) {
     return grants;
 }
 
+std::vector<KiB> equalShortfall(std::span<const Claim> claims, KiB budget) {
+    std::vector<KiB> grants(claims.size());
+    KiB asked;
+    std::uint64_t largest = 0;
+    for (const auto& c : claims) {
+        asked += c.amount;
+        largest = std::max(largest, c.amount.count());
+    }
+    // The cut: the least amount that, taken off every claim (all of a smaller one), leaves what
+    // fits the budget. Zero when everything fits.
+    std::uint64_t lo = 0;
+    std::uint64_t hi = asked <= budget ? 0 : largest;
+    while (lo < hi) {
+        const std::uint64_t mid = lo + (hi - lo) / 2;
+        KiB granted;
+        for (const auto& c : claims) {
+            granted += c.amount - KiB{mid};
+        }
+        if (granted <= budget) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    std::transform(claims.begin(), claims.end(), grants.begin(),
+                   [&](const Claim& c) { return c.amount - KiB{lo}; });
+    return grants;
+}
+
 }  // namespace balloon::policy

@@ -46,7 +46,7 @@ void expectDefaults(const Config& c) {
     EXPECT_EQ(c.policy.deadband, mib(16));
     EXPECT_EQ(c.policy.maxStep, mib(512));
     EXPECT_EQ(c.policy.holdTime, 60s);
-    EXPECT_EQ(c.policy.burstWindow, 5min);
+    EXPECT_EQ(c.policy.burstWindow, 12min);
     EXPECT_EQ(c.policy.defaultMin, mib(128));
     EXPECT_TRUE(c.dom0.managed);
     EXPECT_EQ(c.dom0.floor, mib(128));

@@ -11,7 +11,7 @@
 namespace balloon::testing {
 namespace {
 
-TEST(RecentPeak, RemembersTheHighestNeedIncludingSwapForFiveMinutes) {
+TEST(RecentPeak, RemembersTheHighestNeedIncludingSwapForTwelveMinutes) {
     policy::RecentPeak peak;
     EXPECT_FALSE(peak.peak(kNow));
     GuestReport burst = usingMemory(gib(1));
@@ -19,9 +19,9 @@ TEST(RecentPeak, RemembersTheHighestNeedIncludingSwapForFiveMinutes) {
     peak.observe(kNow, burst);
     peak.observe(kNow + 10s, usingMemory(mib(300)));
     EXPECT_EQ(peak.peak(kNow + 10s), gib(1) + mib(300));
-    EXPECT_EQ(peak.peak(kNow + 4min), gib(1) + mib(300));
-    peak.observe(kNow + 6min, usingMemory(mib(300)));
-    EXPECT_EQ(peak.peak(kNow + 6min), mib(300)) << "a peak older than five minutes is forgotten";
+    EXPECT_EQ(peak.peak(kNow + 11min), gib(1) + mib(300));
+    peak.observe(kNow + 13min, usingMemory(mib(300)));
+    EXPECT_EQ(peak.peak(kNow + 13min), mib(300)) << "a peak older than 12 minutes is forgotten";
 }
 
 TEST(BurstReserve, AGuestThatBurstRecentlyKeepsRoomForItsPeakAheadOfSurplus) {

@@ -15,9 +15,10 @@ PolicyConfig unsmoothed() {
     return c;
 }
 
-// What the need tier keeps on top of demand: a seventh of it (MemAvailable an eighth of MemTotal).
+// What the need tier keeps on top of demand: a fifth of it (MemAvailable a sixth of MemTotal),
+// or the headroom when that is less.
 KiB withReserve(KiB demand) {
-    return demand + KiB{demand.count() / 7};
+    return demand + min(KiB{demand.count() / 5}, KiB{demand.count() * 15 / 100});
 }
 
 KiB wantOf(const DomainPlan& p) {
@@ -35,12 +36,12 @@ TEST(DemandPolicy, GivesDemandPlusHeadroomThenSharesTheSurplusByWeight) {
     const DomainPlan& pb = planFor(plan, 2);
     EXPECT_EQ(pa.reason.demand, mib(512));
     EXPECT_EQ(pa.reason.headroom, KiB{mib(512).count() * 15 / 100});
-    EXPECT_EQ(pa.target, wantOf(pa) + pa.reason.share);
+    EXPECT_EQ(pa.target, toKiB(pagesFloor(wantOf(pa) + pa.reason.share)));  // in whole pages
     // Three times the shares, three times the surplus (to the KiB of rounding).
     EXPECT_NEAR(static_cast<double>(pb.reason.share.count()),
                 3.0 * static_cast<double>(pa.reason.share.count()), 3.0);
-    // All of it handed out: only the slush stays free.
-    EXPECT_GE(pa.target + pb.target, h.total - mib(256) - mib(64) - KiB{2});
+    // All of it handed out: only the slush stays free (and what whole pages round off).
+    EXPECT_GE(pa.target + pb.target, h.total - mib(256) - mib(64) - KiB{2 + 2 * 3});
     EXPECT_FALSE(plan.shortfall);
 }
 
@@ -92,9 +93,11 @@ TEST(DemandPolicy, AGuestUnderPressureGetsIdleMemoryButNotMemoryAnotherGuestUses
     EXPECT_FALSE(plan.shortfall);
 }
 
-TEST(DemandPolicy, WhenNeedsDoNotFitServesAsManyGuestsWholeAsTheHostHolds) {
-    // Three guests swapping, each needing 1G + 1G/7 more than the 1G it holds; the host has
-    // room for two of those growths. Cutting each by a third would leave all three swapping.
+TEST(DemandPolicy, WhenUrgentNeedsDoNotFitEveryGuestUnderPressureIsCutAlike) {
+    // Three guests swapping, each needing its 2G and the reserve on top, 1G more than the 1G it
+    // holds and more; the host has room for two of those growths. Serving two whole would leave
+    // the third 1G and more short, past its swap: an OOM kill. Each is cut by the same amount,
+    // a third of one growth, and none is short of more.
     std::vector<DomainSnapshot> doms;
     for (DomId id = 1; id <= 3; ++id) {
         GuestReport r = usingMemory(gib(1), gib(1));
@@ -105,10 +108,27 @@ TEST(DemandPolicy, WhenNeedsDoNotFitServesAsManyGuestsWholeAsTheHostHolds) {
     const KiB need = withReserve(gib(2));
     const KiB growth = need - gib(1);
     const Plan plan = policy::decide(host(growth + growth + mib(64), doms), unsmoothed());
-    int served = 0;
     for (const DomId id : {DomId{1}, DomId{2}, DomId{3}}) {
         EXPECT_TRUE(planFor(plan, id).reason.pressure);
-        served += targetOf(plan, id) >= need ? 1 : 0;
+        EXPECT_LT(targetOf(plan, id), need);
+        EXPECT_GE(targetOf(plan, id) + KiB{growth.count() / 3} + mib(1), need) << id;
+    }
+}
+
+TEST(DemandPolicy, WhenNeedsOfGuestsNotUnderPressureDoNotFitServesAsManyWholeAsTheHostHolds) {
+    // Three idle guests that burst to 2G a minute ago, each holding 1G; the host has room for two
+    // of those burst reserves. A reserve cut for everyone protects no one from the next burst.
+    std::vector<DomainSnapshot> doms;
+    for (DomId id = 1; id <= 3; ++id) {
+        auto d = withReport(domain(id, gib(1), gib(8)), usingMemory(mib(500), gib(1)));
+        d.recentPeak = gib(2);
+        doms.push_back(d);
+    }
+    const Plan plan = policy::decide(host(gib(2) + mib(64), doms), unsmoothed());
+    int served = 0;
+    for (const DomId id : {DomId{1}, DomId{2}, DomId{3}}) {
+        EXPECT_FALSE(planFor(plan, id).reason.pressure);
+        served += targetOf(plan, id) >= gib(2) ? 1 : 0;
     }
     EXPECT_EQ(served, 2);
 }
@@ -312,14 +332,16 @@ TEST(DemandPolicy, AGuestUnderPressureNeedsBackWhatItSwappedOut) {
     EXPECT_EQ(policy::estimateDemand(swapping, config()).demand, gib(1) + mib(800));
 }
 
-TEST(DemandPolicy, TheIdleTaxLeavesAThrashReserveOfASeventhOfDemand) {
-    // A short host cuts both guests to their need: demand plus a seventh, not less.
-    // Room for both needs (1170.3M each) but not for both wants (1177.6M each).
-    auto a = withReport(domain(1, mib(1206), gib(8)), usingMemory(gib(1)));
-    auto b = withReport(domain(2, mib(1206), gib(8)), usingMemory(gib(1)));
-    const Plan plan = policy::decide(host(KiB{0}, {a, b}), unsmoothed());
+TEST(DemandPolicy, TheIdleTaxLeavesAThrashReserveOfAFifthOfDemand) {
+    // A short host cuts both guests to their need: demand plus a fifth, not less. With a
+    // headroom of 30 %, room for both needs (1228.8M each) but not for both wants (1331.2M).
+    PolicyConfig c = unsmoothed();
+    c.headroomFraction = 0.3;
+    auto a = withReport(domain(1, mib(1300), gib(8)), usingMemory(gib(1)));
+    auto b = withReport(domain(2, mib(1300), gib(8)), usingMemory(gib(1)));
+    const Plan plan = policy::decide(host(KiB{0}, {a, b}), c);
     for (const DomId id : {DomId{1}, DomId{2}}) {
-        EXPECT_GE(targetOf(plan, id), withReserve(gib(1)));
+        EXPECT_GE(targetOf(plan, id), gib(1) + KiB{gib(1).count() / 5});
         EXPECT_LT(targetOf(plan, id), wantOf(planFor(plan, id)));
     }
 }

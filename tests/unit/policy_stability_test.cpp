@@ -27,6 +27,18 @@ TEST(Stability, MovesATargetAtMostMaxStepAtATime) {
     EXPECT_EQ(planFor(plan, 1).change, Change::Grow);
 }
 
+TEST(Stability, WritesNewTargetsInWholePages) {
+    // Room for 1G + 100M + 3 KiB: the target is the whole page below, never between two pages (a
+    // driver moves pages, and a guest left a part-page above its target uses more than it).
+    PolicyConfig c = config(PolicyKind::Proportional);
+    c.maxStep = gib(8);
+    HostSnapshot h = oneDomainWithRoomFor(gib(1) + mib(100) + KiB{3});
+    EXPECT_EQ(targetOf(policy::decide(h, c), 1), gib(1) + mib(100));
+    // An unchanged target stays as it is, whole pages or not.
+    h = oneDomainWithRoomFor(gib(1) + KiB{3}, gib(1) + KiB{3});
+    EXPECT_FALSE(planFor(policy::decide(h, c), 1).changed());
+}
+
 TEST(Stability, HoldsATargetChangedWithinTheHoldTime) {
     HostSnapshot h = oneDomainWithRoomFor(gib(2));
     h.domains[0].lastTargetChange = kNow - 30s;

@@ -48,7 +48,7 @@ TEST(RecentPeakWindow, RefusesAWindowAboveTheBound) {
     EXPECT_THROW(policy::RecentPeak(kMaxBurstWindow + 1min), std::invalid_argument);
     policy::RecentPeak peak;
     EXPECT_THROW(peak.setWindow(kMaxBurstWindow + 1min, kNow), std::invalid_argument);
-    EXPECT_EQ(peak.window(), 5min) << "the default is the comparison harness's five minutes";
+    EXPECT_EQ(peak.window(), 12min) << "the default is the comparison harness's 12 minutes";
 }
 
 TEST(RecentPeakReload, AShorterWindowForgetsOlderPeaksAtOnce) {
