@@ -10,9 +10,7 @@ namespace {
 
 sandbox::XenstoredOptions xenstoredOptions(bool trace) {
     sandbox::XenstoredOptions options;
-    if (!trace) {
-        options.extraArgs = {"--trace-file", "/dev/null"};  // the last -T wins
-    }
+    options.trace = trace;
     return options;
 }
 

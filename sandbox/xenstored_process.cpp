@@ -114,8 +114,10 @@ XenstoredProcess::~XenstoredProcess() {
 
 void XenstoredProcess::start() {
     SpawnSpec spec;
-    spec.argv = {options_.xenstored.string(), "--no-fork", "--trace-file",
-                 (runDir_ / "trace").string()};
+    spec.argv = {options_.xenstored.string(), "--no-fork"};
+    if (options_.trace) {
+        spec.argv.insert(spec.argv.end(), {"--trace-file", (runDir_ / "trace").string()});
+    }
     spec.argv.insert(spec.argv.end(), options_.extraArgs.begin(), options_.extraArgs.end());
     // The caller's environment, minus anything that would point xenstored elsewhere.
     spec.dropEnv = {"LD_PRELOAD=", "XENSTORED_", "BALLOON_XENSTORED_PARENT="};

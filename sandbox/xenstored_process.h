@@ -26,6 +26,10 @@ struct XenstoredOptions {
     std::filesystem::path parentDir;
     // Appended to xenstored's command line (quotas, timeouts).
     std::vector<std::string> extraArgs;
+    // xenstored's trace of every request and reply in the run dir (shown when a test fails). Off
+    // for benchmarks: xenstored formats every line even into /dev/null, a sixth of its CPU at
+    // 1,000 guests, and a dom0's xenstored does not trace.
+    bool trace = true;
     // Start-up normally takes 15-40 ms; the margin is for loaded CI machines.
     std::chrono::milliseconds readyTimeout{10'000};
 };
