@@ -8,6 +8,7 @@
 //   reaction_bench [--guests 10,100,500,1000] [--samples 50] [--ctl-runs 20]
 //                  [--report-interval 1s]
 // Prints one line per measurement; never fails on time.
+#include <charconv>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -40,27 +41,52 @@ struct ReactionArgs {
     int samples = 50;
     int ctlRuns = 20;
     std::string reportInterval = "1s";
+    bool verbose = false;
 };
 
 // Reports are written further apart than the 1 s hold time the benchmark configures (a target
 // moves at most once per hold time) and the 2 reports per second the daemon reads per guest, so
-// neither adds to what is measured.
-constexpr milliseconds kReportSpacing{1500};
+// neither adds to what is measured: 2.5 s, as a grow the host's free memory pays for in two
+// steps may land a second after its report (at 1.5 s, the next report's shrink then waited out
+// the hold: 0.6-0.9 s answers in session 28).
+constexpr milliseconds kReportSpacing{2500};
 constexpr milliseconds kAnswerDeadline{10'000};
 
 double msSince(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// Waits until the watched memory/target holds something other than `previous`; returns it.
+// Which way a target must move to count as the answer.
+enum class Direction { Any, Up, Down };
+
+std::optional<std::uint64_t> kibOf(const std::string& text) {
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// Waits until the watched memory/target holds something other than `previous` that moved the
+// given way; returns it. A move the other way (a round that ran before the new report was read,
+// acting on the one before) becomes the new `previous` and the wait goes on.
 std::optional<std::string> awaitTargetChange(xen::XenStoreClient& xs, const std::string& path,
-                                             const std::string& previous) {
+                                             std::string previous,
+                                             Direction direction = Direction::Any) {
     const auto deadline = Clock::now() + kAnswerDeadline;
     for (;;) {
         xs.takeWatchEvents();
         auto now = xs.read(path);
         if (now && *now != previous) {
-            return now;
+            const auto before = kibOf(previous);
+            const auto after = kibOf(*now);
+            const bool up = before && after && *after > *before;
+            if (direction == Direction::Any || !before || !after ||
+                up == (direction == Direction::Up)) {
+                return now;
+            }
+            previous = *now;
         }
         const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) {
@@ -86,19 +112,23 @@ void printLine(const std::string& what, int guests, const Percentiles& p, int ti
               << " max_ms=" << p.max << " timeouts=" << timeouts << std::endl;
 }
 
-// Runs balloonctl ARGS against the rig's balloond; returns the ms until it exited (0 expected).
-double runBalloonctl(BenchRig& rig, const std::vector<std::string>& args) {
-    const auto t0 = Clock::now();
+sandbox::RunResult balloonctl(BenchRig& rig, const std::vector<std::string>& args) {
     sandbox::SpawnSpec client;
     client.argv = {BALLOONCTL_PATH};
     client.argv.insert(client.argv.end(), args.begin(), args.end());
     client.setEnv = {{"BALLOONCTL_BUS_ADDRESS", rig.busAddress()}};
-    const auto result = sandbox::runToCompletion(client, std::chrono::seconds(30));
-    const double ms = msSince(t0);
+    auto result = sandbox::runToCompletion(client, std::chrono::seconds(30));
     if (result.exitCode != 0) {
         throw std::runtime_error("balloonctl " + args.front() + " failed: " + result.both());
     }
-    return ms;
+    return result;
+}
+
+// Runs balloonctl ARGS against the rig's balloond; returns the ms until it exited (0 expected).
+double runBalloonctl(BenchRig& rig, const std::vector<std::string>& args) {
+    const auto t0 = Clock::now();
+    balloonctl(rig, args);
+    return msSince(t0);
 }
 
 // One host size's figures for the closing table (issue 20's goals side by side).
@@ -118,10 +148,17 @@ Row measure(const ReactionArgs& args, int guests) {
     const auto config = std::filesystem::temp_directory_path() /
                         ("reaction-bench-" + std::to_string(getpid()) + ".toml");
     {
-        // Hold time 1 s: the benchmark alternates the probe's demand faster than the default
-        // 60 s hysteresis lets a target move back and forth.
+        // The benchmark alternates the probe's demand, which the policy would damp: hold time
+        // 1 s (the default 60 s hysteresis lets a target move back only once a minute), no burst
+        // reserve (it keeps room for the higher demand for 12 minutes), a step as large as the
+        // probe's whole move (one report, one target), and the least weight, so
+        // that the host's spare memory, shared by weight, does not fill the probe up to one level
+        // whatever it reports (the timeouts of session 28's first runs: `balloonctl explain`
+        // showed "+561M share by weight; 1.45G is within the deadband" after either report).
         std::ofstream out(config);
-        out << "[policy]\nhold = \"1s\"\n";
+        out << "[policy]\nhold = \"1s\"\nburst-window = \"0\"\nmax-step = "
+               "\"2G\"\n\n[[domain]]\nname = \""
+            << kProbeName << "\"\nweight = 1\n";
     }
     BenchRig rig({"--guests", std::to_string(guests), "--probe", "--report-interval",
                   args.reportInterval, "--config", config.string()},
@@ -146,15 +183,23 @@ Row measure(const ReactionArgs& args, int guests) {
         xs.write(home + "/data/balloon-report",
                  encodeReport(probeReport(static_cast<std::uint64_t>(i) + 1,
                                           i % 2 == 0 ? mib(800) : mib(300))));
-        const auto answer = awaitTargetChange(xs, targetPath, previous);
+        const auto answer = awaitTargetChange(xs, targetPath, previous,
+                                              i % 2 == 0 ? Direction::Up : Direction::Down);
         const double ms = msSince(t0);
         if (!answer) {
             // A warm-up report may leave the target where it was (the probe starts at 1 GiB):
             // only a measured one that moves nothing is a timeout.
             timeouts += i >= 2 ? 1 : 0;
             std::cerr << "report->target: no new target within 10 s after report " << i
-                      << (i >= 2 ? "" : " (warm-up)") << "; it stayed " << previous << " KiB\n";
+                      << (i >= 2 ? "" : " (warm-up)") << "; it stayed " << previous
+                      << " KiB. balloonctl explain " << kProbeName << ":\n"
+                      << balloonctl(rig, {"explain", kProbeName}).out;
         } else {
+            if (args.verbose) {
+                std::cerr << "report " << i << " (" << (i % 2 == 0 ? 800 : 300)
+                          << " MiB used): " << previous << " -> " << *answer << " KiB in " << ms
+                          << " ms\n";
+            }
             previous = *answer;
             if (i >= 2) {
                 samples.push_back(ms);
@@ -252,6 +297,7 @@ int main(int argc, char** argv) {
         ->type_name("N,...");
     app.add_option("--samples", args.samples, "report -> target measurements per host size");
     app.add_option("--ctl-runs", args.ctlRuns, "balloonctl set runs per host size");
+    app.add_flag("--verbose", args.verbose, "print each report's target change on stderr");
     app.add_option("--report-interval", args.reportInterval,
                    "how often the other simulated guests report (scenario duration: 1s, 500ms)")
         ->type_name("DURATION");
