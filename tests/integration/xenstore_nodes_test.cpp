@@ -57,6 +57,7 @@ TEST_F(XenStoreNodes, ReadsManyNodesInTheirOrderWithNothingForTheMissing) {
 
 TEST_F(XenStoreNodes, WritesManyNodesAndTriesEveryOneBeforeReportingAFailure) {
     std::vector<xen::NodeWrite> writes;
+    writes.reserve(20);
     for (int i = 0; i < 20; ++i) {
         writes.push_back({"/test/w/" + std::to_string(i), "v" + std::to_string(i)});
     }
