@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <unistd.h>
 
@@ -105,6 +106,33 @@ void breakdownFigures(const daemon::RoundTiming& start, const daemon::RoundTimin
     }
 }
 
+// Every domain's memory/target as it stands (nullopt: none).
+std::vector<std::optional<std::string>> allTargets(xen::XenStore& xs) {
+    std::vector<std::string> paths;
+    for (const std::string& entry : xs.directory("/local/domain")) {
+        paths.push_back("/local/domain/" + entry + "/memory/target");
+    }
+    return xs.readMany(paths);
+}
+
+// The first round at start-up (issue 20, item 4): how many targets it had to change, against how
+// many it wrote, and how long start() took. Printed before "ready" (BenchRig::startFigures).
+void startDaemon(daemon::Daemon& service, xen::XenStore& xs) {
+    const auto before = allTargets(xs);
+    const auto started = std::chrono::steady_clock::now();
+    service.start();
+    const std::chrono::duration<double, std::milli> took =
+        std::chrono::steady_clock::now() - started;
+    const auto after = allTargets(xs);
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < before.size() && i < after.size(); ++i) {
+        changed += before[i] != after[i] ? 1 : 0;
+    }
+    figure("startup_ms", took.count());
+    figure("startup_targets_changed", static_cast<double>(changed));
+    figure("startup_target_writes", static_cast<double>(service.balancer().stats().targetWrites));
+}
+
 void run(const HostArgs& args) {
     const Config config = args.configPath ? loadConfig(*args.configPath).config : Config{};
     const auto scenario = sim::parseScenario(benchScenario(args.host), "<bench>");
@@ -122,7 +150,8 @@ void run(const HostArgs& args) {
     if (args.daemon) {
         service = std::make_unique<daemon::Daemon>(loop, *daemonXs, host, config,
                                                    [&config]() -> const Config& { return config; });
-        service->start();
+        startDaemon(*service, *daemonXs);
+        figure("vmrss_before_daemon_kib", static_cast<double>(rssBefore.count()));
         if (args.bus) {
             bus = std::make_unique<daemon::BusService>(*service, daemon::BusOptions{*args.bus, {}});
         }
@@ -176,7 +205,6 @@ void run(const HostArgs& args) {
             figure("report_reads", static_cast<double>(end.reportReads - start.reportReads));
             figure("domains", static_cast<double>(domains));
             breakdownFigures(start.timing, end.timing);
-            figure("vmrss_before_daemon_kib", static_cast<double>(rssBefore.count()));
             figure("vmrss_kib",
                    static_cast<double>(statusKiB(getpid(), "VmRSS").value_or(KiB{0}).count()));
             figure("vmhwm_kib",

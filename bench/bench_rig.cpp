@@ -14,6 +14,17 @@ sandbox::XenstoredOptions xenstoredOptions(bool trace) {
     return options;
 }
 
+// Adds a "figure NAME VALUE" line to `figures`; any other line is left alone.
+void keepFigure(const std::string& line, std::map<std::string, double>& figures) {
+    std::istringstream in(line);
+    std::string word;
+    std::string name;
+    double value = 0;
+    if (in >> word >> name >> value && word == "figure") {
+        figures[name] = value;
+    }
+}
+
 }  // namespace
 
 BenchRig::BenchRig(const std::vector<std::string>& hostArgs, bool withBus, bool traceXenstored)
@@ -61,6 +72,7 @@ void BenchRig::expectLine(const std::string& line, std::chrono::milliseconds tim
         if (*got == line) {
             return;
         }
+        keepFigure(*got, startFigures_);
     }
 }
 
@@ -77,13 +89,7 @@ std::map<std::string, double> BenchRig::figures(std::chrono::milliseconds timeou
         if (*got == "done") {
             return figures;
         }
-        std::istringstream in(*got);
-        std::string word;
-        std::string name;
-        double value = 0;
-        if (in >> word >> name >> value && word == "figure") {
-            figures[name] = value;
-        }
+        keepFigure(*got, figures);
     }
 }
 

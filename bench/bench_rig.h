@@ -37,7 +37,13 @@ public:
     [[nodiscard]] std::string busAddress() const { return bus_ ? bus_->address() : ""; }
     [[nodiscard]] pid_t hostPid() const { return host_->pid(); }
 
-    // Reads the host's output until `line`; throws at the deadline.
+    // The "figure NAME VALUE" lines the host printed before "ready": its start-up.
+    [[nodiscard]] const std::map<std::string, double>& startFigures() const {
+        return startFigures_;
+    }
+
+    // Reads the host's output until `line`, keeping the figures on the way; throws at the
+    // deadline.
     void expectLine(const std::string& line, std::chrono::milliseconds timeout);
     // The host's "figure NAME VALUE" lines, up to its "done".
     std::map<std::string, double> figures(std::chrono::milliseconds timeout);
@@ -49,6 +55,7 @@ private:
     std::unique_ptr<sandbox::PrivateBus> bus_;
     std::unique_ptr<sandbox::ChildProcess> host_;
     std::unique_ptr<xen::XenStoreClient> xs_;
+    std::map<std::string, double> startFigures_;
 };
 
 }  // namespace balloon::bench

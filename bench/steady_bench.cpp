@@ -15,8 +15,10 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <poll.h>
@@ -45,9 +47,10 @@ public:
 
     [[nodiscard]] double now() const { return elapsed(Clock::now()); }
 
-    [[nodiscard]] std::vector<double> times() {
+    // When each target write was seen, and on which node.
+    [[nodiscard]] std::vector<std::pair<double, std::string>> writes() {
         const std::lock_guard lock(mutex_);
-        return times_;
+        return writes_;
     }
 
 private:
@@ -66,7 +69,7 @@ private:
             for (const xen::WatchEvent& event : xs_.takeWatchEvents()) {
                 if (event.path.ends_with("/memory/target")) {
                     const std::lock_guard lock(mutex_);
-                    times_.push_back(at);
+                    writes_.emplace_back(at, event.path);
                 }
             }
         }
@@ -75,29 +78,34 @@ private:
     xen::XenStore& xs_;
     Clock::time_point start_;
     std::mutex mutex_;
-    std::vector<double> times_;
+    std::vector<std::pair<double, std::string>> writes_;
     std::jthread thread_;  // last: stopped and joined before the rest goes
 };
 
-// How long the host took to converge, and whether the window caught the end of it.
-void printConvergence(const std::vector<double>& writes, double windowStart, double windowEnd) {
+// How long the host took to converge, and whether the window caught the end of it. Issue 20's
+// start-up rule: no more target writes than domains that needed a change, i.e. no domain written
+// twice on the way (a target moved and moved back is a write too many).
+void printConvergence(const std::vector<std::pair<double, std::string>>& writes, double windowStart,
+                      double windowEnd) {
     std::size_t before = 0;
     std::size_t inside = 0;
     double last = 0;
-    for (const double at : writes) {
+    std::set<std::string> domains;
+    for (const auto& [at, path] : writes) {
         if (at < windowStart) {
             ++before;
             last = at;
+            domains.insert(path);
         } else if (at <= windowEnd) {
             ++inside;
         }
     }
-    std::cout << "  convergence: " << before << " target writes in the " << windowStart
-              << " s warm-up, the last " << last << " s after the start; " << inside
-              << " target writes seen in the window\n";
+    std::cout << "  convergence: " << before << " target writes to " << domains.size()
+              << " domains in the " << windowStart << " s warm-up, the last " << last
+              << " s after the start; " << inside << " target writes seen in the window\n";
     if (inside > 0) {
         std::cout << "    in the window at";
-        for (const double at : writes) {
+        for (const auto& [at, path] : writes) {
             if (at >= windowStart && at <= windowEnd) {
                 std::cout << ' ' << at - windowStart << " s";
             }
@@ -163,7 +171,7 @@ void steadyCost(const SteadyArgs& args) {
     for (const auto& write : traffic.writes) {
         std::cout << "    WRITE " << write << '\n';
     }
-    printConvergence(targetWrites.times(), windowStart, windowEnd);
+    printConvergence(targetWrites.writes(), windowStart, windowEnd);
     std::cout << "  simulation steps " << f["sim_steps"] << " (late " << f["sim_late_steps"] << ")"
               << std::endl;
 }

@@ -55,7 +55,7 @@ void answerError(sdbus::Result<Out...>& result, const sdbus::Error& error) {
 
 ManagerObject::ManagerObject(sdbus::IConnection& connection, Daemon& daemon,
                              Authorizations& authorizations, PendingCalls& pending,
-                             std::function<void()> changed,
+                             ChangedHandler changed,
                              std::function<void(const std::string&)> watchOwner)
     : AdaptorInterfaces(connection, std::string(dbus::kManagerPath)),
       daemon_(daemon),
@@ -133,7 +133,7 @@ void ManagerObject::SetTarget(sdbus::Result<uint64_t>&& result, std::string doma
             b.memSet(domid, parseSizeArg(size, RelativeSizes::Allowed), Clock::now());
         BLOG(notice) << logattr::domid(domid) << logattr::kib("target", target)
                      << "target set over D-Bus to " << formatSize(target) << " (pinned)";
-        changed_();
+        changed_(domid);
         return b.require(domid).target.count();
     });
 }
@@ -145,7 +145,7 @@ void ManagerObject::SetMax(sdbus::Result<uint64_t>&& result, std::string domain,
         const KiB max = parseSize(size);
         b.setMax(domid, max);
         BLOG(notice) << logattr::domid(domid) << "max set over D-Bus to " << formatSize(max);
-        changed_();
+        changed_(domid);
         return b.require(domid).staticMax.count();
     });
 }
@@ -154,15 +154,16 @@ void ManagerObject::Pin(sdbus::Result<>&& result, std::string domain) {
     whenAuthorized("Pin", std::move(result), [this, domain] {
         const DomId domid = resolveDomain(daemon_.balancer().registry(), domain);
         daemon_.balancer().pin(domid, true);
-        changed_();
+        changed_(domid);
     });
 }
 
 void ManagerObject::Release(sdbus::Result<>&& result, std::string domain) {
     whenAuthorized("Release", std::move(result), [this, domain] {
         Balancer& b = daemon_.balancer();
-        b.release(resolveDomain(b.registry(), domain));
-        changed_();
+        const DomId domid = resolveDomain(b.registry(), domain);
+        b.release(domid);
+        changed_(domid);
     });
 }
 
@@ -193,7 +194,7 @@ void ManagerObject::reserve(sdbus::Result<std::string>&& result, const std::stri
     // one) or its timer answers it.
     try {
         daemon_.roundNow();
-        changed_();
+        changed_(std::nullopt);
     } catch (...) {
         BLOG(error) << "round after a reservation failed: " << translate("Reserve").getMessage();
     }
@@ -207,14 +208,14 @@ void ManagerObject::TransferReservation(sdbus::Result<>&& result, std::string id
                                                    std::to_string(kFirstReservedDomId - 1) + ")");
         }
         daemon_.balancer().reservations().transfer(id, static_cast<DomId>(domid));
-        changed_();
+        changed_(std::nullopt);
     });
 }
 
 void ManagerObject::ReleaseReservation(sdbus::Result<>&& result, std::string id) {
     whenAuthorized("ReleaseReservation", std::move(result), [this, id] {
         daemon_.balancer().reservations().release(id);
-        changed_();
+        changed_(std::nullopt);
     });
 }
 
@@ -264,7 +265,7 @@ void ManagerObject::SetPolicy(sdbus::Result<>&& result, std::string policy) {
         config.policy.kind = parsePolicy(policy);
         daemon_.balancer().reconfigure(std::move(config));
         BLOG(notice) << "policy set over D-Bus to " << policy << " (until the next reload)";
-        changed_();
+        changed_(std::nullopt);
     });
 }
 

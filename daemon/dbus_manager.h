@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,15 @@ class ManagerObject final
     : public sdbus::AdaptorInterfaces<org::balloond::Balloon1::Manager_adaptor,
                                       sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
 public:
-    // `changed` runs after every call that changed something outside a round (a target, a pin,
-    // a reservation), so that properties follow at once. `watchOwner` makes sure a client's
-    // reservations end when it leaves the bus.
+    // What a call changed outside a round: one domain (its target, max or pin), or nullopt for
+    // anything wider (a reservation, the policy).
+    using ChangedHandler = std::function<void(std::optional<DomId>)>;
+
+    // `changed` runs after every call that changed something outside a round, so that
+    // properties follow at once. `watchOwner` makes sure a client's reservations end when it
+    // leaves the bus.
     ManagerObject(sdbus::IConnection& connection, Daemon& daemon, Authorizations& authorizations,
-                  PendingCalls& pending, std::function<void()> changed,
+                  PendingCalls& pending, ChangedHandler changed,
                   std::function<void(const std::string&)> watchOwner);
     ~ManagerObject();
     ManagerObject(const ManagerObject&) = delete;
@@ -77,7 +82,7 @@ private:
     Daemon& daemon_;
     Authorizations& authorizations_;
     PendingCalls& pending_;
-    std::function<void()> changed_;
+    ChangedHandler changed_;
     std::function<void(const std::string&)> watchOwner_;
     ManagerView view_;
 };

@@ -39,7 +39,8 @@ BusService::BusService(Daemon& daemon, std::unique_ptr<sdbus::IConnection> conne
       pending_(daemon),
       authorizations_(makeAuthorizer(options)) {
     manager_ = std::make_unique<ManagerObject>(
-        *connection_, daemon_, authorizations_, pending_, [this] { syncObjects(); },
+        *connection_, daemon_, authorizations_, pending_,
+        [this](std::optional<DomId> changed) { syncObjects(changed); },
         [this](const std::string& owner) { watchOwner(owner); });
     syncObjects();
     // Reservations a previous run left behind end with their clients too, if those are gone.
@@ -103,6 +104,25 @@ void BusService::onRound(const RoundSummary& summary) {
     } catch (const sdbus::Error& e) {
         BLOG(warning) << "D-Bus update after the round failed: " << e.getMessage();
     }
+}
+
+void BusService::syncObjects(std::optional<DomId> changed) {
+    if (!changed) {
+        syncObjects();
+        return;
+    }
+    const auto& records = daemon_.balancer().registry().records();
+    const auto record = records.find(*changed);
+    const auto object = domains_.find(*changed);
+    if (record == records.end() || object == domains_.end() ||
+        record->second.generation != object->second->generation()) {
+        syncObjects();  // the domain came or went meanwhile
+        return;
+    }
+    const auto now = Clock::now();
+    object->second->update(
+        viewOf(record->second, lastPlan_.find(*changed), daemon_.balancer().config(), now), now);
+    manager_->refresh();
 }
 
 void BusService::syncObjects() {
