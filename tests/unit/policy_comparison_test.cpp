@@ -75,11 +75,11 @@ constexpr KnownGap kKnownGaps[] = {
     // agent reports MemTotal and MemFree but no MemAvailable and no paging. A database that fills
     // its allocation grows at once (not held, not step capped), but the policy cannot tell how
     // far short it is: while allocation plus swap sits within its load's noise, every crossing
-    // counts as a kill (batch VMs 68 of demand's 81, databases 13 before they catch up, against
+    // counts as a kill (batch VMs 66 of demand's 79, databases 13 before they catch up, against
     // 60 and 152 when their grows waited out the hold time). Demand has the least pressure.
-    {"xenserver-consolidation", "proportional", "oom-kills", 81, 32},
-    {"xenserver-consolidation", "squeezed", "oom-kills", 81, 32},
-    {"xenserver-consolidation", "static", "oom-kills", 81, 56},
+    {"xenserver-consolidation", "proportional", "oom-kills", 79, 32},
+    {"xenserver-consolidation", "squeezed", "oom-kills", 79, 32},
+    {"xenserver-consolidation", "static", "oom-kills", 79, 56},
     // The capped guest (squeezed's test "h", an hour): once it stops growing its unreachable
     // target goes to the others (ConvergenceTracker::growLimit), and demand has the least pressure
     // but more kills than proportional and squeezed, 18 of its 19 the bursty neighbour's bursts

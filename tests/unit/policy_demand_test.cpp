@@ -356,13 +356,16 @@ GuestReport xenServerReport(KiB used, KiB total) {
     return r;
 }
 
-TEST(DemandPolicy, AGuestWithoutMemAvailableKeepsAQuarterAboveItsDemand) {
-    // The policy cannot see it reach the thrash line: a guest under pressure beside it takes
-    // everything else, not that quarter.
+TEST(DemandPolicy, AGuestWithoutMemAvailableNeedsAQuarterAboveItsDemandAndHoldsAFifth) {
+    // The policy cannot see it reach the thrash line: its need is a quarter above its demand.
     auto blind = withReport(domain(1, gib(2), gib(8)), xenServerReport(gib(1), gib(2)));
-    auto pressed = withReport(domain(2, gib(1), gib(8)), usingMemory(gib(4), gib(4)));
-    const Plan plan = policy::decide(host(KiB{0}, {blind, pressed}), unsmoothed());
+    auto growing = withReport(domain(2, gib(1), gib(8)), usingMemory(gib(3), gib(4)));
+    const Plan plan = policy::decide(host(KiB{0}, {blind, growing}), unsmoothed());
     EXPECT_EQ(targetOf(plan, 1), gib(1) + mib(256));
+    // Past a fifth it is margin, not memory in use: a guest under pressure takes it.
+    auto pressed = withReport(domain(2, gib(1), gib(8)), usingMemory(gib(4), gib(4)));
+    const Plan contested = policy::decide(host(KiB{0}, {blind, pressed}), unsmoothed());
+    EXPECT_EQ(targetOf(contested, 1), toKiB(pagesFloor(gib(1) + KiB{gib(1).count() / 5})));
 }
 
 TEST(DemandPolicy, AGuestThatFillsItsAllocationWithoutMemAvailableGrowsWithoutWaiting) {
