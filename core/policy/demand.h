@@ -16,6 +16,9 @@ struct DemandEstimate {
     // its paging counters show no paging: physically implausible (a guest there pages or
     // OOM-kills), so its figures protect none of its memory: it keeps what nobody else needs.
     bool contradicted = false;
+    // No MemAvailable, and MemFree under 1 % of MemTotal (XenServer's agent): the guest fills its
+    // allocation and its figures cannot say by how much it would need more.
+    bool full = false;
 };
 
 DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& config);

@@ -346,5 +346,39 @@ TEST(DemandPolicy, TheIdleTaxLeavesAThrashReserveOfAFifthOfDemand) {
     }
 }
 
+// XenServer's agent: MemTotal and MemFree, no MemAvailable, no paging counters.
+GuestReport xenServerReport(KiB used, KiB total) {
+    GuestReport r;
+    r.source = ReportSource::XenServer;
+    r.total = total;
+    r.used = used;
+    r.free = total - used;
+    return r;
+}
+
+TEST(DemandPolicy, AGuestWithoutMemAvailableNeedsAQuarterAboveItsDemandAndHoldsAFifth) {
+    // The policy cannot see it reach the thrash line: its need is a quarter above its demand.
+    auto blind = withReport(domain(1, gib(2), gib(8)), xenServerReport(gib(1), gib(2)));
+    auto growing = withReport(domain(2, gib(1), gib(8)), usingMemory(gib(3), gib(4)));
+    const Plan plan = policy::decide(host(KiB{0}, {blind, growing}), unsmoothed());
+    EXPECT_EQ(targetOf(plan, 1), gib(1) + mib(256));
+    // Past a fifth it is margin, not memory in use: a guest under pressure takes it.
+    auto pressed = withReport(domain(2, gib(1), gib(8)), usingMemory(gib(4), gib(4)));
+    const Plan contested = policy::decide(host(KiB{0}, {blind, pressed}), unsmoothed());
+    EXPECT_EQ(targetOf(contested, 1), toKiB(pagesFloor(gib(1) + KiB{gib(1).count() / 5})));
+}
+
+TEST(DemandPolicy, AGuestThatFillsItsAllocationWithoutMemAvailableGrowsWithoutWaiting) {
+    // Changed 10 s ago, and more than a step short: neither the hold nor the step cap applies.
+    PolicyConfig c = config();
+    c.maxStep = mib(256);
+    auto full = withReport(domain(1, gib(2), gib(8)), xenServerReport(gib(2), gib(2)));
+    full.lastTargetChange = kNow - 10s;
+    EXPECT_TRUE(policy::estimateDemand(*full.report, c).full);
+    EXPECT_FALSE(policy::estimateDemand(*full.report, c).underPressure);
+    const Plan plan = policy::decide(host(gib(4), {full}), c);
+    EXPECT_GE(targetOf(plan, 1), gib(2) + mib(512));
+}
+
 }  // namespace
 }  // namespace balloon::testing
