@@ -165,6 +165,7 @@ struct Row {
     std::size_t metricsWrites = 0;
     double startupChanged = 0;  // targets the first round changed
     double startupWrites = 0;   // targets it wrote
+    double startupMs = 0;       // Daemon::start, the first round included
     double hostCpuPercent = 0;  // balloond-bench-host over the report phase: balloond + simulation
     double hostRssMiB = 0;
     double daemonRssMiB = 0;  // the host's growth after the simulation was built: balloond's share
@@ -254,6 +255,7 @@ Row measure(const ReactionArgs& args, int guests) {
     row.daemonRssMiB = row.hostRssMiB - start.at("vmrss_before_daemon_kib") / 1024;
     row.startupChanged = start.at("startup_targets_changed");
     row.startupWrites = start.at("startup_target_writes");
+    row.startupMs = start.at("startup_ms");
 
     // The admin: balloonctl set probe 640M / 704M in turn, through D-Bus, with `balloonctl watch`
     // showing the domains all along.
@@ -343,14 +345,14 @@ void printTables(const std::vector<Row>& rows) {
     std::cout << "\n| guests | `list` p99 ms | `list --json` p99 ms | `set` -> `watch` shows it "
                  "p50 / p99 ms (timeouts) | metrics file: writes, longest gap s (interval "
               << kMetricsInterval
-              << ") | start-up's first round: targets changed / written |\n"
+              << ") | start-up's first round: targets changed / written, ms |\n"
                  "|---:|---:|---:|---|---|---|\n";
     for (const Row& r : rows) {
         std::cout << std::fixed << std::setprecision(1) << "| " << r.guests << " | " << r.list.p99
                   << " | " << r.listJson.p99 << " | " << r.watch.p50 << " / " << r.watch.p99 << " ("
                   << r.watchTimeouts << ") | " << r.metricsWrites << ", "
                   << r.metricsLongestGapMs / 1000 << " | " << r.startupChanged << " / "
-                  << r.startupWrites << " |\n";
+                  << r.startupWrites << ", " << r.startupMs << " |\n";
     }
 }
 
