@@ -104,9 +104,7 @@ void WatchFollower::follow() {
         std::string target;
         words >> name >> id >> target;
         const std::lock_guard lock(mutex_);
-        if (name == "host:") {
-            ++redraws_;
-        } else if (name == domain_ && target != target_) {
+        if (name == domain_ && target != target_) {
             target_ = target;
             targetSince_ = now;
             shown_.notify_all();
@@ -121,11 +119,6 @@ std::optional<ObservedClock::time_point> WatchFollower::awaitTarget(
         return std::nullopt;
     }
     return targetSince_;
-}
-
-std::size_t WatchFollower::redraws() const {
-    const std::lock_guard lock(mutex_);
-    return redraws_;
 }
 
 }  // namespace balloon::bench

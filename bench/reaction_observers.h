@@ -62,7 +62,6 @@ public:
     // nullopt at the deadline.
     std::optional<ObservedClock::time_point> awaitTarget(const std::string& targetMiB,
                                                          std::chrono::milliseconds timeout);
-    [[nodiscard]] std::size_t redraws() const;
 
 private:
     void follow();
@@ -74,7 +73,6 @@ private:
     std::condition_variable shown_;
     std::string target_;  // as the last redraw showed it
     ObservedClock::time_point targetSince_;
-    std::size_t redraws_ = 0;
     std::thread thread_;
 };
 

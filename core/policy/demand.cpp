@@ -133,13 +133,12 @@ Levels levelsOf(Slot& s, const PolicyConfig& config, bool lastReport = false) {
     }
     // The tax never takes a guest below its thrash reserve: with MemAvailable under a tenth of
     // MemTotal, Linux reclaims its working set and the guest stalls.
-    const bool blind = !dom.report->available && dom.report->total.count() > 0;
-    if (blind) {
+    if (est.blind) {
         want =
             max(want, clamp(active + scale(est.demand, kBlindThrashReserve), s.floor, s.ceiling));
     }
     const KiB reserve =
-        min(want, active + scale(est.demand, blind ? kBlindThrashReserve : kThrashReserve));
+        min(want, active + scale(est.demand, est.blind ? kBlindThrashReserve : kThrashReserve));
     const KiB untaxed = max(active + scale(want - active, 1.0 - config.idleTax), reserve);
     // Burst reserve: a guest that needed more in the last few minutes keeps room for that peak.
     // Its next burst comes faster than a grow (a guest idle at 350 MiB that jumps to 1.8 GiB is
@@ -151,7 +150,7 @@ Levels levelsOf(Slot& s, const PolicyConfig& config, bool lastReport = false) {
     // in use: it is not held against another guest's growth (held whole, the databases' margins
     // left the batch VMs nothing in the XenServer host's batch window: 12,327.6 pressure-s).
     const KiB holdsAtMost =
-        blind ? min(untaxed, active + scale(est.demand, kThrashReserve)) : untaxed;
+        est.blind ? min(untaxed, active + scale(est.demand, kThrashReserve)) : untaxed;
     l[kHeldTier] = clamp(s.current, s.floor, max(s.floor, holdsAtMost));
     l[kUrgentTier] = est.underPressure ? untaxed : l[kHeldTier];
     l[kNeedTier] = max(untaxed, peak);
@@ -253,7 +252,8 @@ DemandEstimate estimateDemand(const GuestReport& report, const PolicyConfig& con
     const double psi =
         report.psiSomeAvg10 && (paging || !counted) ? *report.psiSomeAvg10 * (1.0 / kPsiFull) : 0.0;
     est.pressure = std::clamp(std::max({psi, swap, faults}), 0.0, 1.0);
-    est.full = !report.available && report.total.count() > 0 && report.free &&
+    est.blind = !report.available && report.total.count() > 0;
+    est.full = est.blind && report.free &&
                report.free->count() * kNothingLeftDivisor < report.total.count();
     const auto availableBelow = [&](std::uint64_t divisor) {
         return report.available && report.available->count() * divisor < report.total.count();

@@ -16,8 +16,11 @@ struct DemandEstimate {
     // its paging counters show no paging: physically implausible (a guest there pages or
     // OOM-kills), so its figures protect none of its memory: it keeps what nobody else needs.
     bool contradicted = false;
-    // No MemAvailable, and MemFree under 1 % of MemTotal (XenServer's agent): the guest fills its
-    // allocation and its figures cannot say by how much it would need more.
+    // MemTotal but no MemAvailable (XenServer's agent): the policy cannot see the guest reach
+    // its thrash line.
+    bool blind = false;
+    // Blind, and MemFree under 1 % of MemTotal: the guest fills its allocation and its figures
+    // cannot say by how much it would need more.
     bool full = false;
 };
 
