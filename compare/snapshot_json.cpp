@@ -146,6 +146,7 @@ DomainSnapshot parseDomain(const Json& object, std::size_t index) {
         d.report = parseReport(f.get("report"), label);
     }
     d.reportStale = f.flag("report_stale");
+    d.awaitingReport = f.flag("awaiting_report");
     f.done();
     return d;
 }

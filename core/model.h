@@ -84,6 +84,9 @@ struct DomainSnapshot {
     std::optional<KiB> podDeficit;
     std::optional<GuestReport> report;  // the last good report, if any
     bool reportStale = false;           // the report is too old to plan on
+    // No report yet, but the domain appeared (or balloond started) within report-stale-after:
+    // its agent may be about to report, so the others' surplus leaves it a share.
+    bool awaitingReport = false;
     // The most the guest needed in the last few minutes (policy/recent_peak.h): room the demand
     // policy keeps after a burst. Absent: no reserve.
     std::optional<KiB> recentPeak;

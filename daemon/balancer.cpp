@@ -275,6 +275,8 @@ HostSnapshot Balancer::snapshot(TimePoint now, std::optional<TimePoint> holdsLif
             d.reportStale = reports_.isStale(record, now);
             d.guestMin = record.report->guestMin;
             d.guestRequested = record.report->requestedTarget;
+        } else {
+            d.awaitingReport = reports_.awaitsFirstReport(record, now);
         }
         // A reload's new window applies here, at the next round (RecentPeak::setWindow).
         record.peak.setWindow(config_.policy.burstWindow, now);

@@ -55,6 +55,7 @@ struct DomainRecord {
     // The guest's own word, decoded and bounded; receivedAt is our clock, not the guest's.
     std::optional<GuestReport> report;
     std::optional<TimePoint> reportReceivedAt;
+    TimePoint seenAt{};  // when the registry first listed it (balloond's start at the earliest)
     bool reportPending = false;       // a change arrived while the domain was over its read rate
     bool reportDue = false;           // to be read in this batch (ReportReader::readDue)
     std::uint64_t reportReads = 0;    // Xenstore reads of this guest's statistics

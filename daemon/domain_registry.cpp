@@ -153,6 +153,7 @@ DomainRegistry::Changes DomainRegistry::refresh(TimePoint now, bool checkIdentit
                 continue;
             }
             it = records_.emplace(info.domid, std::move(*record)).first;
+            it->second.seenAt = now;
             startWatching(it->second);
             changes.added.push_back(info.domid);
         }

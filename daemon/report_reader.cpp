@@ -126,4 +126,8 @@ bool ReportReader::isStale(const DomainRecord& record, TimePoint now) const {
     return !record.reportReceivedAt || now - *record.reportReceivedAt > limits_.staleAfter;
 }
 
+bool ReportReader::awaitsFirstReport(const DomainRecord& record, TimePoint now) const {
+    return !record.reportReceivedAt && now - record.seenAt <= limits_.staleAfter;
+}
+
 }  // namespace balloon::daemon

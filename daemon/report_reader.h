@@ -54,6 +54,9 @@ public:
     [[nodiscard]] bool hasDue() const { return !due_.empty(); }
 
     [[nodiscard]] bool isStale(const DomainRecord& record, TimePoint now) const;
+    // Never reported, and listed for no longer than a report may be stale: an agent may still
+    // be starting (DomainSnapshot::awaitingReport).
+    [[nodiscard]] bool awaitsFirstReport(const DomainRecord& record, TimePoint now) const;
 
     [[nodiscard]] std::uint64_t reads() const { return reads_; }
     [[nodiscard]] std::uint64_t rejected() const { return rejected_; }

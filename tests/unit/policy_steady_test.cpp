@@ -55,6 +55,13 @@ public:
         return late;
     }
 
+    // balloond starts at 0 s: guest i's first report comes at `phase x i`, and `silent` (if any)
+    // never reports. Until a guest's first report, it awaits one for the grace period.
+    void startsUnreported(std::optional<std::size_t> silent = std::nullopt) {
+        unreportedAtStart_ = true;
+        silent_ = silent;
+    }
+
     [[nodiscard]] KiB target(std::size_t guest) const { return domains_[guest].target; }
     [[nodiscard]] std::size_t size() const { return domains_.size(); }
 
@@ -79,8 +86,11 @@ private:
         KiB held;
         for (std::size_t i = 0; i < domains_.size(); ++i) {
             DomainSnapshot& d = domains_[i];
-            d.report = usingMemory(used_, d.target);
+            const bool reported =
+                !unreportedAtStart_ || (i != silent_ && now >= phase_ * static_cast<int>(i));
+            d.report = reported ? std::optional(usingMemory(used_, d.target)) : std::nullopt;
             d.reportStale = sinceReport(i, now) > kStaleAfter;
+            d.awaitingReport = !reported && now <= kStaleAfter;
             held += d.actual;
         }
         HostSnapshot h = host(capacity_ - held, domains_);
@@ -93,6 +103,8 @@ private:
     KiB used_;
     Millis phase_;
     KiB capacity_;
+    bool unreportedAtStart_ = false;
+    std::optional<std::size_t> silent_;
 };
 
 TEST(SteadyState, ReportsReadOneAfterAnotherBringNoTargetChangeAfterConvergence) {
@@ -137,6 +149,36 @@ TEST(SteadyState, EveryGuestEndsWithinItsBandOfAnEvenShare) {
         // The band is half the headroom: 32 MiB at the 64 MiB minimum.
         EXPECT_GE(bed.target(i) + mib(32), even) << "guest " << i;
         EXPECT_LE(bed.target(i), even + mib(32)) << "guest " << i;
+    }
+}
+
+TEST(SteadyState, AStartUpWhoseReportsArriveOneByOneWritesNoTarget) {
+    // The steady benchmark's start in small: every guest within its band of an even share from
+    // the start, so nothing needs a change. The first reports read saw the others without a
+    // report, keeping their targets and claiming no surplus, and took it all; they gave it back
+    // as the others' reports came in (1,000 guests: 105 writes to 40 domains in the first 6 s).
+    MinuteReportsHost bed(std::vector<KiB>(50, gib(1)), mib(400), mib(std::uint64_t{20} * 50),
+                          50ms);
+    bed.startsUnreported();
+    EXPECT_EQ(bed.changesAfter(0s, kConverged, 0s), 0U);
+}
+
+TEST(SteadyState, AGuestThatNeverReportsHoldsNoSurplusBackAfterTheGracePeriod) {
+    // Guest 0 has no agent. Within the grace period the others leave it a share of the spare
+    // memory; after it, all of the spare memory is theirs, guest 0 keeping its own target.
+    MinuteReportsHost bed(std::vector<KiB>(8, gib(1)), mib(400), gib(2), 100ms);
+    bed.startsUnreported(0);
+    bed.changesAfter(0s, kStaleAfter, kStaleAfter);
+    for (std::size_t i = 1; i < bed.size(); ++i) {
+        // Without the grace period the first ones read took it all (up to the step cap).
+        EXPECT_LE(bed.target(i), gib(1) + mib(2048 / 8))
+            << "guest " << i << " took the share of a guest that might still report";
+    }
+    bed.changesAfter(kStaleAfter + kTick, kConverged, kConverged);
+    EXPECT_EQ(bed.target(0), gib(1));
+    const KiB even = gib(1) + mib(2048 / 7);
+    for (std::size_t i = 1; i < bed.size(); ++i) {
+        EXPECT_GE(bed.target(i) + mib(32), even) << "guest " << i;
     }
 }
 

@@ -77,6 +77,28 @@ TEST(SnapshotJson, EveryPolicyAnswersAndTheStaticSplitKeepsEveryTarget) {
     EXPECT_FALSE(contenderNamed("balloond"));
 }
 
+TEST(SnapshotJson, AGuestAwaitingItsFirstReportHoldsTheOthersToTheirShareOfTheSpare) {
+    // Two guests at 1 GiB with 512 MiB spare: one reports 256 MiB used, the other has not
+    // reported. While it awaits its first report, half the surplus is left for it, less than
+    // the first holds, and the first keeps its target; once its grace period is over, the first
+    // takes the spare and what it does not use.
+    const std::string text = R"({"host": {"total_kib": 3670016, "free_kib": 524288},
+      "domains": [
+        {"domid": 1, "static_max_kib": 4194304, "actual_kib": 1048576, "target_kib": 1048576,
+         "report": {"used_kib": 262144}},
+        {"domid": 2, "static_max_kib": 4194304, "actual_kib": 1048576, "target_kib": 1048576,
+         "awaiting_report": AWAITING}]})";
+    const auto planned = [&](const std::string& awaiting) {
+        std::string snapshot = text;
+        snapshot.replace(snapshot.find("AWAITING"), 8, awaiting);
+        const HostSnapshot host = parseSnapshot(snapshot);
+        EXPECT_EQ(host.domains[1].awaitingReport, awaiting == "true");
+        return targetsOf(planJson(host, *contenderNamed("demand")));
+    };
+    EXPECT_EQ(planned("true").at(1), 1048576U);
+    EXPECT_GT(planned("false").at(1), 1048576U + 262144U);
+}
+
 void expectRefused(const std::string& text, const std::string& says) {
     try {
         parseSnapshot(text);
