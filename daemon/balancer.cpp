@@ -142,7 +142,7 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
             registry_.reloadControlKeys(*record);
         }
     }
-    reportsChanged = readReports(now);
+    reportsChanged = !reportsElsewhere_ && readReports(now);
     if (domainsChanged) {
         const auto changes = registry_.refresh(now, true);
         for (DomId domid : changes.added) {
@@ -157,6 +157,18 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
 bool Balancer::readReports(TimePoint now) {
     return reports_.readDue(
         now, [this](DomId domid) { return registry_.find(domid); }, reportSlice_);
+}
+
+bool Balancer::finishReports(const ReportBatch& batch,
+                             std::span<const std::optional<std::string>> values, TimePoint now) {
+    const auto started = std::chrono::steady_clock::now();
+    const xen::XenStoreCounts countsBefore = xs_.counts();
+    const bool changed =
+        reports_.finish(batch, values, now, [this](DomId domid) { return registry_.find(domid); });
+    lap(timing_.watchHandling, started);
+    timing_.watchXenstore += xs_.counts() - countsBefore;
+    timing_.watchXenstore.reads += batch.paths.size();  // read off this thread, past the counter
+    return changed;
 }
 
 bool Balancer::readWaitingReports(TimePoint now) {
@@ -300,10 +312,20 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
         loadPins(*registry_.find(domid));
     }
     phaseStart = lap(timing_.listing, phaseStart);
+    // A guest that writes faster than its read rate (pending) is read at the round that finds
+    // it within the rate again, and planned on at once: read after the round, its change would
+    // wait for the next (kMinRoundGap), and a flood's rate-limited honest neighbour with it.
+    std::vector<DomainRecord*> backInRate;
     for (auto& [domid, record] : registry_.records()) {
-        reports_.onSample(record, now);
+        if (reports_.onSample(record, now)) {
+            backInRate.push_back(&record);
+        }
     }
-    readReports(now);
+    if (!reportsElsewhere_) {
+        readReports(now);
+    } else if (!backInRate.empty()) {
+        reports_.readNow(backInRate, now, [this](DomId domid) { return registry_.find(domid); });
+    }
     phaseStart = lap(timing_.reports, phaseStart);
     observeConvergence(now);
     reservations_.expire(unixSeconds(), [this](const Reservation& r) {

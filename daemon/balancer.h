@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "actuator.h"
@@ -59,6 +60,17 @@ public:
     // when a round should run.
     [[nodiscard]] bool reportsWaiting() const { return reports_.hasDue(); }
     bool readWaitingReports(TimePoint now);
+    // The reports are read by the caller from now on (the daemon's BackgroundReads), a slice at
+    // a time with takeDueReports and finishReports. Watch handling reads none; a round reads
+    // only those of guests it found within their read rate again, as it plans on them.
+    void readReportsElsewhere() { reportsElsewhere_ = true; }
+    ReportBatch takeDueReports(TimePoint now) {
+        return reports_.takeDue([this](DomId domid) { return registry_.find(domid); }, reportSlice_,
+                                now);
+    }
+    // Applies the values read for `batch`; true when a round should run.
+    bool finishReports(const ReportBatch& batch, std::span<const std::optional<std::string>> values,
+                       TimePoint now);
     // A round: refresh allocations, judge convergence, plan, write. `domainsChanged` re-checks
     // identities (after @introduceDomain / @releaseDomain).
     RoundSummary round(TimePoint now, bool domainsChanged = false);
@@ -126,6 +138,7 @@ private:
     DomainRegistry registry_;
     ReportReader reports_;
     std::size_t reportSlice_ = std::numeric_limits<std::size_t>::max();
+    bool reportsElsewhere_ = false;
     Actuator actuator_;
     ReservationStore reservations_;
     log::RateLimitedLog guestLog_;

@@ -14,7 +14,8 @@ Daemon::Daemon(EventLoop& loop, xen::XenStore& xs, xen::HypervisorPort& hv, Conf
       xs_(xs),
       balancer_(xs, hv, std::move(config)),
       reload_(std::move(reload)),
-      metrics_(balancer_.config().metrics) {
+      metrics_(balancer_.config().metrics),
+      reads_(xs) {
     balancer_.setReportSlice(kReportSlice);
 }
 
@@ -30,6 +31,9 @@ void Daemon::start() {
     loop_.onSignal(SIGINT, [this] { loop_.stop(); });
     loop_.onSignal(SIGHUP, [this] { reload(); });
     balancer_.start(Clock::now());
+    // The first round read its reports itself; from here on they are read off the loop's thread.
+    balancer_.readReportsElsewhere();
+    loop_.watchFd(reads_.fd(), [this] { onReportsRead(); });
     lastRound_ = Clock::now();
     const auto interval = balancer_.config().intervals.sample;
     sampleTimer_ = loop_.addTimer(interval, interval, [this] { runRound(false); });
@@ -68,18 +72,41 @@ void Daemon::onXenstoreReadable() {
 }
 
 void Daemon::continueReports() {
-    if (reportTimer_ || !balancer_.reportsWaiting()) {
+    if (reads_.busy() || !balancer_.reportsWaiting()) {
         return;
     }
-    // The next pass of the loop, after whatever else is ready (timerfd: 0 would disarm it).
-    reportTimer_ = loop_.addTimer(std::chrono::nanoseconds(1), std::nullopt, [this] {
-        loop_.cancelTimer(*reportTimer_);
-        reportTimer_.reset();
-        if (balancer_.readWaitingReports(Clock::now())) {
+    readsInFlight_ = balancer_.takeDueReports(Clock::now());
+    reads_.start(readsInFlight_.paths);
+}
+
+void Daemon::onReportsRead() {
+    if (!reads_.busy()) {
+        return;  // taken by readAllReports since
+    }
+    try {
+        if (balancer_.finishReports(readsInFlight_, reads_.take(), Clock::now())) {
             requestRound();
         }
-        continueReports();
-    });
+    } catch (const xen::XenStoreError& e) {
+        onXenstoreLost(e);
+    }
+    continueReports();
+}
+
+void Daemon::readAllReports() {
+    if (reads_.busy()) {
+        balancer_.finishReports(readsInFlight_, reads_.take(), Clock::now());
+    }
+    while (balancer_.reportsWaiting()) {
+        balancer_.readWaitingReports(Clock::now());
+    }
+}
+
+void Daemon::onXenstoreLost(const xen::XenStoreError& e) {
+    BLOG(error) << "Xenstore failed (" << e.what() << "); exiting so that the service "
+                << "manager restarts balloond";
+    loop_.stop();
+    throw;
 }
 
 void Daemon::requestRound() {
@@ -117,11 +144,7 @@ void Daemon::runRound(bool domainsChanged) {
     try {
         summary = balancer_.round(*lastRound_, domainsChanged);
     } catch (const xen::XenStoreError& e) {
-        // Lost xenstored: systemd restarts balloond, which rebuilds its state from Xenstore.
-        BLOG(error) << "Xenstore failed (" << e.what() << "); exiting so that the service "
-                    << "manager restarts balloond";
-        loop_.stop();
-        throw;
+        onXenstoreLost(e);
     } catch (const xen::HypervisorError& e) {
         BLOG(error) << "hypervisor call failed: " << e.what() << "; retrying next sample";
         metrics_.countError("hypervisor");
@@ -138,6 +161,7 @@ void Daemon::runRound(bool domainsChanged) {
 }
 
 RoundSummary Daemon::roundNow() {
+    readAllReports();
     lastRound_ = Clock::now();
     auto summary = balancer_.round(*lastRound_, false);
     metrics_.onRound(balancer_, summary, *lastRound_);

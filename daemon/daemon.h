@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "background_reads.h"
 #include "balancer.h"
 #include "event_loop.h"
 #include "metrics.h"
@@ -55,9 +56,15 @@ public:
 
 private:
     void onXenstoreReadable();
-    // Reads the due reports one slice per pass of the loop (Balancer::setReportSlice), so that
-    // a D-Bus call waits for a slice, not for a whole batch.
+    // Starts reading the next slice of due reports (Balancer::setReportSlice) off the loop's
+    // thread, unless one is in flight; onReportsRead applies it and starts the next.
     void continueReports();
+    void onReportsRead();
+    // Applies the slice in flight and reads the rest of the due reports here: a round from
+    // outside the loop (Rebalance) plans on every report that has come in.
+    void readAllReports();
+    // Lost xenstored: systemd restarts balloond, which rebuilds its state from Xenstore.
+    [[noreturn]] void onXenstoreLost(const xen::XenStoreError& e);
     void requestRound();
     void armSoonTimer(Clock::duration after);
     void runRound(bool domainsChanged);
@@ -66,8 +73,7 @@ private:
     void notifyObservers(const RoundSummary& summary);
 
     static constexpr std::chrono::milliseconds kMinRoundGap{100};
-    // Report reads per slice: one for each of XenStoreClient's 8 connections, so that a D-Bus
-    // call waits behind at most one round trip on each (docs/benchmarks.md, "Reads in slices").
+    // Report reads per slice: one for each of XenStoreClient's 8 connections.
     static constexpr std::size_t kReportSlice = 8;
 
     EventLoop& loop_;
@@ -82,7 +88,8 @@ private:
     Metrics metrics_;
     EventLoop::TimerId sampleTimer_ = 0;
     std::optional<EventLoop::TimerId> soonTimer_;
-    std::optional<EventLoop::TimerId> reportTimer_;
+    BackgroundReads reads_;
+    ReportBatch readsInFlight_;
     std::optional<TimePoint> lastRound_;
     bool domainsChanged_ = false;
 };

@@ -40,10 +40,12 @@ void ReportReader::onChange(DomainRecord& record, TimePoint now) {
     makeDue(record);
 }
 
-void ReportReader::onSample(DomainRecord& record, TimePoint now) {
+bool ReportReader::onSample(DomainRecord& record, TimePoint now) {
     if (record.reportPending && !record.reportDue && takeToken(record, now)) {
         makeDue(record);
+        return true;
     }
+    return false;
 }
 
 void ReportReader::makeDue(DomainRecord& record) {
@@ -54,30 +56,60 @@ void ReportReader::makeDue(DomainRecord& record) {
 
 bool ReportReader::readDue(TimePoint now, const std::function<DomainRecord*(DomId)>& lookup,
                            std::size_t limit) {
-    std::vector<DomainRecord*> due;
-    while (!due_.empty() && due.size() < limit) {
+    const ReportBatch batch = takeDue(lookup, limit, now);
+    return finish(batch, xs_.readMany(batch.paths), now, lookup);
+}
+
+bool ReportReader::readNow(std::span<DomainRecord* const> records, TimePoint now,
+                           const std::function<DomainRecord*(DomId)>& lookup) {
+    ReportBatch batch;
+    batch.takenAt = now;
+    for (DomainRecord* record : records) {
+        if (record->reportDue) {
+            take(*record, batch);  // its place in the queue is skipped: no longer due
+        }
+    }
+    return finish(batch, xs_.readMany(batch.paths), now, lookup);
+}
+
+void ReportReader::take(DomainRecord& record, ReportBatch& batch) {
+    record.reportDue = false;
+    ++reads_;
+    ++record.reportReads;
+    // Our own report, for every due domain at once; where there is none, XenServer's or Qubes'
+    // agent's keys, one read after another (finish).
+    batch.domains.push_back({record.domid, record.generation});
+    batch.paths.push_back(record.path + "/" + std::string(kReportKey));
+}
+
+ReportBatch ReportReader::takeDue(const std::function<DomainRecord*(DomId)>& lookup,
+                                  std::size_t limit, TimePoint now) {
+    ReportBatch batch;
+    batch.takenAt = now;
+    while (!due_.empty() && batch.domains.size() < limit) {
         DomainRecord* record = lookup(due_.front());
         due_.pop_front();
         // Gone, or a domain that reused the domid and was never marked due.
         if (record != nullptr && record->reportDue) {
-            record->reportDue = false;
-            due.push_back(record);
+            take(*record, batch);
         }
     }
-    // Our own report, for every due domain at once; where there is none, XenServer's or Qubes'
-    // agent's keys, one read after another.
-    std::vector<std::string> paths;
-    paths.reserve(due.size());
-    for (DomainRecord* record : due) {
-        ++reads_;
-        ++record->reportReads;
-        paths.push_back(record->path + "/" + std::string(kReportKey));
-    }
-    const std::vector<std::optional<std::string>> values = xs_.readMany(paths);
+    return batch;
+}
+
+bool ReportReader::finish(const ReportBatch& batch,
+                          std::span<const std::optional<std::string>> values, TimePoint now,
+                          const std::function<DomainRecord*(DomId)>& lookup) {
     bool accepted = false;
-    for (std::size_t i = 0; i < due.size(); ++i) {
-        accepted = (values[i] ? accept(*due[i], decodeReport(*values[i]), now)
-                              : readForeign(*due[i], now)) ||
+    for (std::size_t i = 0; i < batch.domains.size() && i < values.size(); ++i) {
+        DomainRecord* record = lookup(batch.domains[i].domid);
+        // Destroyed while its report was read, or read again since and newer than this.
+        if (record == nullptr || record->generation != batch.domains[i].generation ||
+            (record->reportReceivedAt && *record->reportReceivedAt > batch.takenAt)) {
+            continue;
+        }
+        accepted = (values[i] ? accept(*record, decodeReport(*values[i]), now)
+                              : readForeign(*record, now)) ||
                    accepted;
     }
     return accepted;

@@ -5,9 +5,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <limits>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +29,17 @@ struct ReportLimits {
     std::chrono::milliseconds staleAfter = Config{}.intervals.reportStaleAfter;
 };
 
+// Due domains whose reports are being read: one path per domain, in the same order.
+struct ReportBatch {
+    struct Domain {
+        DomId domid = 0;
+        std::uint64_t generation = 0;  // a new domain under the same domid is not this one
+    };
+    std::vector<Domain> domains;
+    std::vector<std::string> paths;
+    TimePoint takenAt{};  // a report accepted after this is newer than what the batch reads
+};
+
 class ReportReader {
 public:
     // Called for each rejected report: the daemon logs it, rate-limited per domain.
@@ -42,14 +56,25 @@ public:
     // A watch said something under the domain's data/ or memory/meminfo changed. The domain is
     // due for a read if it is within its rate, else marked pending.
     void onChange(DomainRecord& record, TimePoint now);
-    // Every sample: a pending domain within its rate again is due.
-    void onSample(DomainRecord& record, TimePoint now);
+    // Every sample: a pending domain within its rate again is due. Returns true when it was
+    // made due.
+    bool onSample(DomainRecord& record, TimePoint now);
     // Reads the reports of up to `limit` due domains, the longest due first, several requests in
     // flight (XenStore::readMany); `lookup` finds each domain's record (nullptr: gone). Returns
     // true when a new report was accepted. An accepted report is held to the domain's
     // allocation before it is kept or feeds the burst reserve.
     bool readDue(TimePoint now, const std::function<DomainRecord*(DomId)>& lookup,
                  std::size_t limit = std::numeric_limits<std::size_t>::max());
+    // readDue in two halves, for reads made elsewhere (the daemon's BackgroundReads): takeDue
+    // takes up to `limit` due domains and says which paths to read; finish applies the values
+    // read, in path order, to those domains still there (the same domid and generation).
+    ReportBatch takeDue(const std::function<DomainRecord*(DomId)>& lookup, std::size_t limit,
+                        TimePoint now);
+    // Reads these due domains' reports at once, ahead of the others due.
+    bool readNow(std::span<DomainRecord* const> records, TimePoint now,
+                 const std::function<DomainRecord*(DomId)>& lookup);
+    bool finish(const ReportBatch& batch, std::span<const std::optional<std::string>> values,
+                TimePoint now, const std::function<DomainRecord*(DomId)>& lookup);
     // Domains due for a read that readDue has not reached yet.
     [[nodiscard]] bool hasDue() const { return !due_.empty(); }
 
@@ -64,6 +89,8 @@ public:
 
 private:
     void makeDue(DomainRecord& record);
+    // Adds a due domain to `batch`: no longer due, one read more.
+    void take(DomainRecord& record, ReportBatch& batch);
     bool takeToken(DomainRecord& record, TimePoint now);
     // XenServer's agent, then Qubes' meminfo-writer, one read after another.
     bool readForeign(DomainRecord& record, TimePoint now);

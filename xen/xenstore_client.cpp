@@ -110,6 +110,9 @@ constexpr std::size_t kParallelFrom = 4;
 }  // namespace
 
 bool XenStoreClient::openReadLanes() {
+    // Opened once, by whichever thread reads or writes many first (balloond's report reads run
+    // on a thread of their own); never changed after.
+    const std::scoped_lock lock(lanesMutex_);
     if (!readLanes_.empty()) {
         return true;
     }

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,7 @@ private:
     std::string socketPath_;
     // readMany's and writeMany's extra connections (no watches on them).
     std::vector<std::unique_ptr<xs_handle, detail::HandleCloser>> readLanes_;
+    std::mutex lanesMutex_;  // guards opening readLanes_
     // Events already taken out of libxenstore (while draining a registration event) but not yet
     // handed to the caller. pendingFd_ (an eventfd) is readable while this is non-empty.
     std::deque<WatchEvent> pending_;

@@ -1,6 +1,7 @@
 // ReportReader against the real xenstored: due reports are read a slice at a time, the longest
-// due first, so that balloond's loop can serve D-Bus between two slices of a large batch (issue
-// 20); a domain that went away while it waited is not read, nor a new one under its domid.
+// due first, on a thread of their own (BackgroundReads), so that balloond's loop serves D-Bus
+// while a slice is in flight (issue 20); a domain that went away while it waited is not read, nor
+// a new one under its domid, and a report read in flight never replaces a newer one.
 #include <array>
 #include <functional>
 #include <map>
@@ -8,7 +9,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <poll.h>
 
+#include "background_reads.h"
 #include "real_xenstore_fixture.h"
 #include "report_reader.h"
 #include "stats_codec.h"
@@ -46,9 +49,19 @@ protected:
 
     bool hasReport(DomId domid) { return records_.at(domid).report.has_value(); }
 
+    // The guest of `domid` reports `used` under a new sequence number.
+    void reportAgain(DomId domid, KiB used) {
+        GuestReport report;
+        report.sequence = ++sequence_;
+        report.total = mib(1024);
+        report.used = used;
+        xs().write(records_.at(domid).path + "/" + std::string(kReportKey), encodeReport(report));
+    }
+
     std::map<DomId, DomainRecord> records_;
     std::optional<ReportReader> reader_;  // on the fixture's xenstored, once it runs
     TimePoint now_{};
+    std::uint64_t sequence_ = 1;
 };
 
 TEST_F(ReportSlices, ReadsTheLongestDueFirstOneSliceAtATime) {
@@ -98,6 +111,48 @@ TEST_F(ReportSlices, ADomainDueAgainAfterItsSliceIsReadAgain) {
     reader_->readDue(now_, lookup(), 1);
     EXPECT_EQ(reader_->reads(), 3U);
     EXPECT_FALSE(reader_->hasDue());
+}
+
+TEST_F(ReportSlices, ASliceReadOnAThreadOfItsOwnIsAppliedWhenItsFdSaysSo) {
+    for (const DomId domid : std::array<DomId, 6>{1, 2, 3, 4, 5, 6}) {
+        reader_->onChange(add(domid), now_);
+    }
+    BackgroundReads reads(xs());
+    const ReportBatch batch = reader_->takeDue(lookup(), 8, now_);
+    ASSERT_EQ(batch.paths.size(), 6U);
+    reads.start(batch.paths);
+    EXPECT_TRUE(reads.busy());
+    pollfd ready{.fd = reads.fd(), .events = POLLIN, .revents = 0};
+    ASSERT_EQ(::poll(&ready, 1, 5000), 1) << "the reads never said they were done";
+    EXPECT_TRUE(reader_->finish(batch, reads.take(), now_, lookup()));
+    EXPECT_FALSE(reads.busy());
+    EXPECT_EQ(::poll(&ready, 1, 0), 0) << "still readable after take()";
+    for (const DomId domid : std::array<DomId, 6>{1, 2, 3, 4, 5, 6}) {
+        EXPECT_EQ(records_.at(domid).report->used, mib(256 + domid)) << "dom" << domid;
+    }
+}
+
+TEST_F(ReportSlices, NothingReadInFlightReachesADomainRebuiltOrReadAgainMeanwhile) {
+    reader_->onChange(add(1), now_);
+    reader_->onChange(add(2), now_);
+    records_.at(1).generation = 7;
+    const ReportBatch inFlight = reader_->takeDue(lookup(), 8, now_);
+    const auto oldValues = xs().readMany(inFlight.paths);
+
+    // Meanwhile dom1 is destroyed and rebuilt under its domid, and dom2's guest reports again,
+    // read at once by a round.
+    records_.at(1).generation = 8;
+    now_ += std::chrono::seconds(1);
+    reportAgain(2, mib(700));
+    reader_->onChange(records_.at(2), now_);
+    std::array<DomainRecord*, 1> round{&records_.at(2)};
+    EXPECT_TRUE(reader_->readNow(round, now_, lookup()));
+    EXPECT_TRUE(reader_->takeDue(lookup(), 8, now_).paths.empty())
+        << "read by the round, dom2 is no longer due";
+
+    EXPECT_FALSE(reader_->finish(inFlight, oldValues, now_, lookup()));
+    EXPECT_FALSE(hasReport(1)) << "the old domain's report went to the new one";
+    EXPECT_EQ(records_.at(2).report->used, mib(700)) << "an older report replaced a newer one";
 }
 
 }  // namespace
