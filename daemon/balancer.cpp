@@ -154,30 +154,32 @@ bool Balancer::onWatchEvents(const std::vector<xen::WatchEvent>& events, TimePoi
     return domainsChanged || reportsChanged;
 }
 
+std::function<DomainRecord*(DomId)> Balancer::recordLookup() {
+    return [this](DomId domid) { return registry_.find(domid); };
+}
+
 bool Balancer::readReports(TimePoint now) {
-    return reports_.readDue(
-        now, [this](DomId domid) { return registry_.find(domid); }, reportSlice_);
+    return reports_.readDue(now, recordLookup(), reportSlice_);
+}
+
+template <class Work>
+bool Balancer::timedAsWatchWork(Work work) {
+    const auto started = std::chrono::steady_clock::now();
+    const xen::XenStoreCounts countsBefore = xs_.counts();
+    const bool changed = work();
+    lap(timing_.watchHandling, started);
+    timing_.watchXenstore += xs_.counts() - countsBefore;
+    return changed;
 }
 
 bool Balancer::finishReports(const ReportBatch& batch,
                              std::span<const std::optional<std::string>> values, TimePoint now) {
-    const auto started = std::chrono::steady_clock::now();
-    const xen::XenStoreCounts countsBefore = xs_.counts();
-    const bool changed =
-        reports_.finish(batch, values, now, [this](DomId domid) { return registry_.find(domid); });
-    lap(timing_.watchHandling, started);
-    timing_.watchXenstore += xs_.counts() - countsBefore;
     timing_.watchXenstore.reads += batch.paths.size();  // read off this thread, past the counter
-    return changed;
+    return timedAsWatchWork([&] { return reports_.finish(batch, values, now, recordLookup()); });
 }
 
 bool Balancer::readWaitingReports(TimePoint now) {
-    const auto started = std::chrono::steady_clock::now();
-    const xen::XenStoreCounts countsBefore = xs_.counts();
-    const bool changed = readReports(now);
-    lap(timing_.watchHandling, started);
-    timing_.watchXenstore += xs_.counts() - countsBefore;
-    return changed;
+    return timedAsWatchWork([&] { return readReports(now); });
 }
 
 void Balancer::markUncooperative(DomainRecord& record, bool uncooperative) {
@@ -324,7 +326,7 @@ RoundSummary Balancer::round(TimePoint now, bool domainsChanged) {
     if (!reportsElsewhere_) {
         readReports(now);
     } else if (!backInRate.empty()) {
-        reports_.readNow(backInRate, now, [this](DomId domid) { return registry_.find(domid); });
+        reports_.readNow(backInRate, now, recordLookup());
     }
     phaseStart = lap(timing_.reports, phaseStart);
     observeConvergence(now);

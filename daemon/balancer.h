@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -65,8 +66,7 @@ public:
     // only those of guests it found within their read rate again, as it plans on them.
     void readReportsElsewhere() { reportsElsewhere_ = true; }
     ReportBatch takeDueReports(TimePoint now) {
-        return reports_.takeDue([this](DomId domid) { return registry_.find(domid); }, reportSlice_,
-                                now);
+        return reports_.takeDue(recordLookup(), reportSlice_, now);
     }
     // Applies the values read for `batch`; true when a round should run.
     bool finishReports(const ReportBatch& batch, std::span<const std::optional<std::string>> values,
@@ -124,6 +124,11 @@ private:
     void observeConvergence(TimePoint now);
     // One slice of the due reports (reportSlice_).
     bool readReports(TimePoint now);
+    // The registry's record for a domid (nullptr: gone), as ReportReader looks domains up.
+    std::function<DomainRecord*(DomId)> recordLookup();
+    // Runs `work` (report reads) and counts its time and Xenstore requests as watch handling.
+    template <class Work>
+    bool timedAsWatchWork(Work work);
     void markUncooperative(DomainRecord& record, bool uncooperative);
     void onMemoryChanged(DomainRecord& record, TimePoint now);
     void logWrites(const Plan& plan, const ApplyOutcome& applied);
