@@ -157,7 +157,22 @@ void Daemon::runRound(bool domainsChanged) {
     notifyObservers(summary);
     balancer_.addAfterRound(metricsDone - afterRound,
                             std::chrono::steady_clock::now() - metricsDone);
+    retryDeferredGrows(summary);
     continueReports();
+}
+
+void Daemon::retryDeferredGrows(const RoundSummary& summary) {
+    if (summary.applied.deferred.empty()) {
+        deferredRetries_ = 0;
+        return;
+    }
+    if (summary.applied.wroteAnything()) {
+        deferredRetries_ = 0;
+    }
+    if (deferredRetries_ < kDeferredRetries) {
+        ++deferredRetries_;
+        roundSoon();
+    }
 }
 
 RoundSummary Daemon::roundNow() {

@@ -68,6 +68,10 @@ private:
     void requestRound();
     void armSoonTimer(Clock::duration after);
     void runRound(bool domainsChanged);
+    // A grow the round deferred (the shrinks paying for it have not freed their memory yet) is
+    // tried again one round gap later, for up to kDeferredRetries rounds after the last round
+    // that wrote a target; then at the sample rate (a guest that does not give memory back).
+    void retryDeferredGrows(const RoundSummary& summary);
     void reload();
     void reportStatus(const RoundSummary& summary);
     void notifyObservers(const RoundSummary& summary);
@@ -75,6 +79,7 @@ private:
     static constexpr std::chrono::milliseconds kMinRoundGap{100};
     // Report reads per slice: one for each of XenStoreClient's 8 connections.
     static constexpr std::size_t kReportSlice = 8;
+    static constexpr int kDeferredRetries = 10;
 
     EventLoop& loop_;
     xen::XenStore& xs_;
@@ -92,6 +97,7 @@ private:
     ReportBatch readsInFlight_;
     std::optional<TimePoint> lastRound_;
     bool domainsChanged_ = false;
+    int deferredRetries_ = 0;
 };
 
 }  // namespace balloon::daemon
