@@ -37,6 +37,7 @@ void Daemon::start() {
     lastRound_ = Clock::now();
     const auto interval = balancer_.config().intervals.sample;
     sampleTimer_ = loop_.addTimer(interval, interval, [this] { runRound(false); });
+    armMetricsTimer();
     if (const auto watchdog = notifier_.watchdogInterval()) {
         loop_.addTimer(*watchdog, *watchdog, [this] { notifier_.ping(); });
     }
@@ -194,6 +195,17 @@ void Daemon::notifyObservers(const RoundSummary& summary) {
     }
 }
 
+void Daemon::armMetricsTimer() {
+    if (metricsTimer_) {
+        loop_.cancelTimer(*metricsTimer_);
+        metricsTimer_.reset();
+    }
+    if (const auto interval = metrics_.interval()) {
+        metricsTimer_ = loop_.addTimer(*interval, *interval,
+                                       [this] { metrics_.onInterval(balancer_, Clock::now()); });
+    }
+}
+
 void Daemon::reload() {
     notifier_.reloading();
     try {
@@ -203,6 +215,7 @@ void Daemon::reload() {
         balancer_.reconfigure(std::move(next));
         loop_.cancelTimer(sampleTimer_);
         sampleTimer_ = loop_.addTimer(interval, interval, [this] { runRound(false); });
+        armMetricsTimer();
         if (reloadObserver_) {
             reloadObserver_(balancer_.config());
         }

@@ -73,6 +73,8 @@ private:
     // that wrote a target; then at the sample rate (a guest that does not give memory back).
     void retryDeferredGrows(const RoundSummary& summary);
     void reload();
+    // The metrics file's own timer, (re)armed at start and on SIGHUP.
+    void armMetricsTimer();
     void reportStatus(const RoundSummary& summary);
     void notifyObservers(const RoundSummary& summary);
 
@@ -93,6 +95,7 @@ private:
     Metrics metrics_;
     EventLoop::TimerId sampleTimer_ = 0;
     std::optional<EventLoop::TimerId> soonTimer_;
+    std::optional<EventLoop::TimerId> metricsTimer_;
     BackgroundReads reads_;
     ReportBatch readsInFlight_;
     std::optional<TimePoint> lastRound_;

@@ -24,7 +24,7 @@ Metrics::Metrics(MetricsConfig config)
 
 void Metrics::reconfigure(MetricsConfig config) {
     config_ = std::move(config);
-    lastWrite_.reset();
+    tried_ = false;
 }
 
 void Metrics::countError(const std::string& kind) {
@@ -37,14 +37,27 @@ void Metrics::onRound(Balancer& balancer, const RoundSummary& summary, TimePoint
             reclaimed_ += d->oldTarget - d->target;
         }
     }
-    if (config_.textfileDir.empty() || (lastWrite_ && now - *lastWrite_ < config_.interval)) {
+    if (config_.textfileDir.empty() || tried_) {
         return;
     }
     write(balancer, now);
 }
 
+std::optional<Millis> Metrics::interval() const {
+    if (config_.textfileDir.empty()) {
+        return std::nullopt;
+    }
+    return config_.interval;
+}
+
+void Metrics::onInterval(Balancer& balancer, TimePoint now) {
+    if (!config_.textfileDir.empty()) {
+        write(balancer, now);
+    }
+}
+
 void Metrics::write(Balancer& balancer, TimePoint now) {
-    lastWrite_ = now;  // a failing directory is retried at the interval, not every round
+    tried_ = true;  // a failing directory is retried at the interval, not every round
     try {
         writeMetricsFile(config_.textfileDir, formatMetrics(snapshot(balancer)));
         ++writes_;

@@ -50,6 +50,22 @@ maxmem = "1G"
 workload = { kind = "idle", base = "200M" }
 )";
 
+// A host where nothing changes after start-up: one guest at a steady use, reporting once a minute.
+constexpr const char* kQuietScenario = R"(name = "quiet"
+[host]
+memory = "4G"
+dom0 = "1G"
+duration = "1h"
+step = "100ms"
+report_interval = "60s"
+
+[[domain]]
+name = "steady"
+memory = "1G"
+maxmem = "2G"
+workload = { kind = "steady", base = "300M", noise = 0 }
+)";
+
 std::string readFile(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -91,12 +107,14 @@ protected:
         fs::remove_all(dir_, ignored);
     }
 
-    // balloond --sandbox with [metrics] pointing at `textfileDir`, writing at most once a second.
-    void startBalloond(const fs::path& textfileDir) {
-        std::ofstream(dir_ / "balloond.toml")
-            << "[intervals]\nsample = \"200ms\"\nstuck-after = \"1s\"\n"
-            << "uncooperative-after = \"3s\"\n[metrics]\ntextfile-dir = \"" << textfileDir.string()
-            << "\"\ninterval = \"1s\"\n";
+    // balloond --sandbox with [metrics] pointing at `textfileDir`, writing once a second, and
+    // these [intervals].
+    void startBalloond(const fs::path& textfileDir, const std::string& intervals =
+                                                        "sample = \"200ms\"\nstuck-after = \"1s\"\n"
+                                                        "uncooperative-after = \"3s\"\n") {
+        std::ofstream(dir_ / "balloond.toml") << "[intervals]\n"
+                                              << intervals << "[metrics]\ntextfile-dir = \""
+                                              << textfileDir.string() << "\"\ninterval = \"1s\"\n";
         balloon::sandbox::SpawnSpec spec;
         spec.argv = {BALLOOND_BINARY, "--sandbox", (dir_ / "scenario.toml").string(),
                      "--no-bus",      "--config",  (dir_ / "balloond.toml").string()};
@@ -173,6 +191,29 @@ TEST_F(BalloondMetrics, EachWriteReplacesTheWholeFileAtOnce) {
     EXPECT_TRUE(replaced) << "balloond.prom was replaced " << inodes.size() - 1
                           << " times in 30 s; expected about once a second";
     EXPECT_GT(reads, 10);
+    EXPECT_TRUE(running()) << log();
+}
+
+TEST_F(BalloondMetrics, IsWrittenEveryIntervalWhileNoRoundComes) {
+    // Samples a minute apart on a host where nothing changes: once start-up has converged no
+    // round comes, and the file is still replaced every second.
+    std::ofstream(dir_ / "scenario.toml") << kQuietScenario;
+    fs::create_directory(textfileDir_);
+    startBalloond(textfileDir_,
+                  "sample = \"60s\"\nstuck-after = \"60s\"\nuncooperative-after = \"60s\"\n");
+    waitForFile();
+    std::set<ino_t> inodes;
+    const bool replaced = eventually(
+        [&] {
+            struct stat now {};
+            if (stat(promFile().c_str(), &now) == 0) {
+                inodes.insert(now.st_ino);
+            }
+            return inodes.size() >= 10;
+        },
+        20s);
+    EXPECT_TRUE(replaced) << "balloond.prom was written " << inodes.size()
+                          << " times in 20 s; expected about once a second";
     EXPECT_TRUE(running()) << log();
 }
 
