@@ -152,7 +152,7 @@ void Daemon::runRound(bool domainsChanged) {
         return;
     }
     const auto afterRound = std::chrono::steady_clock::now();
-    metrics_.onRound(balancer_, summary, *lastRound_);
+    metrics_.onRound(summary);
     reportStatus(summary);
     const auto metricsDone = std::chrono::steady_clock::now();
     notifyObservers(summary);
@@ -180,7 +180,7 @@ RoundSummary Daemon::roundNow() {
     readAllReports();
     lastRound_ = Clock::now();
     auto summary = balancer_.round(*lastRound_, false);
-    metrics_.onRound(balancer_, summary, *lastRound_);
+    metrics_.onRound(summary);
     notifyObservers(summary);
     continueReports();
     return summary;
@@ -201,8 +201,9 @@ void Daemon::armMetricsTimer() {
         metricsTimer_.reset();
     }
     if (const auto interval = metrics_.interval()) {
+        metrics_.write(balancer_, Clock::now());
         metricsTimer_ = loop_.addTimer(*interval, *interval,
-                                       [this] { metrics_.onInterval(balancer_, Clock::now()); });
+                                       [this] { metrics_.write(balancer_, Clock::now()); });
     }
 }
 

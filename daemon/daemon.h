@@ -73,7 +73,7 @@ private:
     // that wrote a target; then at the sample rate (a guest that does not give memory back).
     void retryDeferredGrows(const RoundSummary& summary);
     void reload();
-    // The metrics file's own timer, (re)armed at start and on SIGHUP.
+    // Writes the metrics file and (re)arms its timer: at start and on SIGHUP.
     void armMetricsTimer();
     void reportStatus(const RoundSummary& summary);
     void notifyObservers(const RoundSummary& summary);

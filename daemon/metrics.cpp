@@ -24,23 +24,18 @@ Metrics::Metrics(MetricsConfig config)
 
 void Metrics::reconfigure(MetricsConfig config) {
     config_ = std::move(config);
-    tried_ = false;
 }
 
 void Metrics::countError(const std::string& kind) {
     ++errors_[kind];
 }
 
-void Metrics::onRound(Balancer& balancer, const RoundSummary& summary, TimePoint now) {
+void Metrics::onRound(const RoundSummary& summary) {
     for (DomId domid : summary.applied.shrunk) {
         if (const DomainPlan* d = summary.plan.find(domid)) {
             reclaimed_ += d->oldTarget - d->target;
         }
     }
-    if (config_.textfileDir.empty() || tried_) {
-        return;
-    }
-    write(balancer, now);
 }
 
 std::optional<Millis> Metrics::interval() const {
@@ -50,14 +45,10 @@ std::optional<Millis> Metrics::interval() const {
     return config_.interval;
 }
 
-void Metrics::onInterval(Balancer& balancer, TimePoint now) {
-    if (!config_.textfileDir.empty()) {
-        write(balancer, now);
-    }
-}
-
 void Metrics::write(Balancer& balancer, TimePoint now) {
-    tried_ = true;  // a failing directory is retried at the interval, not every round
+    if (config_.textfileDir.empty()) {
+        return;
+    }
     try {
         writeMetricsFile(config_.textfileDir, formatMetrics(snapshot(balancer)));
         ++writes_;
