@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <csignal>
+#include <functional>
 #include <map>
 
 #include <poll.h>
@@ -18,10 +19,13 @@ namespace {
 
 using Properties = std::map<std::string, sdbus::Variant>;
 
+// Sets `out` from the property when the map holds it; leaves it as it was otherwise.
 template <class T>
-T get(const Properties& props, std::string_view name, T fallback = {}) {
+void take(const Properties& props, std::string_view name, T& out) {
     const auto it = props.find(std::string(name));
-    return it == props.end() ? fallback : it->second.get<T>();
+    if (it != props.end()) {
+        out = it->second.get<T>();
+    }
 }
 
 // One property's value straight from the message, when it has the type the contract gives it;
@@ -41,15 +45,28 @@ void readVariant(sdbus::Message& m, T& out) {
     m.exitVariant();
 }
 
+// Calls `entry` with the message at each entry of the dictionary (a{...}) it is at, then leaves
+// the dictionary.
+void forEachEntry(sdbus::Message& m, const std::string& entrySignature,
+                  const std::function<void()>& entry) {
+    m.enterContainer("{" + entrySignature + "}");
+    while (m.enterDictEntry(entrySignature)) {
+        entry();
+        m.exitDictEntry();
+    }
+    m.clearFlags();
+    m.exitContainer();
+}
+
+}  // namespace
+
 // A domain's properties ({sv}) read field by field: GetManagedObjects at 1,000 domains holds
 // 25,000 of them, and an sdbus::Variant for each (a message of its own) cost balloonctl 30-50 ms
 // of CPU (docs/benchmarks.md).
-DomainView readDomain(sdbus::Message& m) {
+void readDomainInto(sdbus::Message& m, DomainView& d) {
     namespace property = dbus::properties::domain;
-    DomainView d;
     sdbus::Struct<std::string, std::int64_t, std::uint64_t, std::uint64_t> report;
-    m.enterContainer("{sv}");
-    while (m.enterDictEntry("sv")) {
+    forEachEntry(m, "sv", [&] {
         std::string name;
         m >> name;
         if (name == property::kId) {
@@ -94,12 +111,49 @@ DomainView readDomain(sdbus::Message& m) {
             sdbus::Variant other;  // a property this balloonctl does not know
             m >> other;
         }
-        m.exitDictEntry();
-    }
-    m.clearFlags();
-    m.exitContainer();
-    return d;
+    });
 }
+
+std::optional<DomainView> readObject(sdbus::Message& m) {
+    std::optional<DomainView> domain;
+    forEachEntry(m, "sa{sv}", [&] {
+        std::string interface;
+        m >> interface;
+        if (interface == dbus::kDomainInterface) {
+            readDomainInto(m, domain.emplace());
+        } else {
+            Properties other;
+            m >> other;
+        }
+    });
+    return domain;
+}
+
+std::vector<DomainView> readManagedObjects(sdbus::Message& reply) {
+    std::vector<DomainView> result;
+    forEachEntry(reply, "oa{sa{sv}}", [&] {
+        sdbus::ObjectPath path;
+        reply >> path;
+        if (auto domain = readObject(reply)) {
+            result.push_back(std::move(*domain));
+        }
+    });
+    std::sort(result.begin(), result.end(),
+              [](const DomainView& a, const DomainView& b) { return a.id < b.id; });
+    return result;
+}
+
+void applyManagerProperties(const std::map<std::string, sdbus::Variant>& p, ManagerView& h) {
+    namespace property = dbus::properties::manager;
+    take(p, property::kHostTotalKiB, h.hostTotalKiB);
+    take(p, property::kHostFreeKiB, h.hostFreeKiB);
+    take(p, property::kSlushKiB, h.slushKiB);
+    take(p, property::kReservedKiB, h.reservedKiB);
+    take(p, property::kPolicy, h.policy);
+    take(p, property::kRebalances, h.rebalances);
+}
+
+namespace {
 
 // SIGINT and SIGTERM as a readable fd, so that waiting on the bus ends cleanly on Ctrl-C. They
 // stay blocked afterwards: balloonctl only has its summary left to print once a wait ends, and a
@@ -146,6 +200,18 @@ sdbus::MethodReply ManagerProxy::managedObjectsReply() {
         getProxy().createMethodCall("org.freedesktop.DBus.ObjectManager", "GetManagedObjects"));
 }
 
+sdbus::PendingAsyncCall ManagerProxy::managedObjectsAsync(sdbus::async_reply_handler onReply) {
+    return getProxy().callMethod(
+        getProxy().createMethodCall("org.freedesktop.DBus.ObjectManager", "GetManagedObjects"),
+        std::move(onReply));
+}
+
+sdbus::PendingAsyncCall ManagerProxy::managerPropertiesAsync(sdbus::async_reply_handler onReply) {
+    auto call = getProxy().createMethodCall("org.freedesktop.DBus.Properties", "GetAll");
+    call << std::string(dbus::kManagerInterface);
+    return getProxy().callMethod(call, std::move(onReply));
+}
+
 Client::Client(const std::optional<std::string>& address)
     : connection_(address ? sdbus::createSessionBusConnectionWithAddress(*address)
                           : sdbus::createSystemBusConnection()),
@@ -158,46 +224,14 @@ void Client::allowCallsOf(std::chrono::milliseconds duration) {
 }
 
 ManagerView Client::host() {
-    namespace property = dbus::properties::manager;
-    const Properties p = manager_->GetAll(std::string(dbus::kManagerInterface));
     ManagerView h;
-    h.hostTotalKiB = get<std::uint64_t>(p, property::kHostTotalKiB);
-    h.hostFreeKiB = get<std::uint64_t>(p, property::kHostFreeKiB);
-    h.slushKiB = get<std::uint64_t>(p, property::kSlushKiB);
-    h.reservedKiB = get<std::uint64_t>(p, property::kReservedKiB);
-    h.policy = get<std::string>(p, property::kPolicy);
-    h.rebalances = get<std::uint64_t>(p, property::kRebalances);
+    applyManagerProperties(manager_->GetAll(std::string(dbus::kManagerInterface)), h);
     return h;
 }
 
 std::vector<DomainView> Client::domains() {
     sdbus::MethodReply reply = manager_->managedObjectsReply();
-    std::vector<DomainView> result;
-    reply.enterContainer("{oa{sa{sv}}}");
-    while (reply.enterDictEntry("oa{sa{sv}}")) {
-        sdbus::ObjectPath path;
-        reply >> path;
-        reply.enterContainer("{sa{sv}}");
-        while (reply.enterDictEntry("sa{sv}")) {
-            std::string interface;
-            reply >> interface;
-            if (interface == dbus::kDomainInterface) {
-                result.push_back(readDomain(reply));
-            } else {
-                Properties other;
-                reply >> other;
-            }
-            reply.exitDictEntry();
-        }
-        reply.clearFlags();
-        reply.exitContainer();
-        reply.exitDictEntry();
-    }
-    reply.clearFlags();
-    reply.exitContainer();
-    std::sort(result.begin(), result.end(),
-              [](const DomainView& a, const DomainView& b) { return a.id < b.id; });
-    return result;
+    return readManagedObjects(reply);
 }
 
 DomainView Client::domain(const std::string& text) {
@@ -236,15 +270,22 @@ std::vector<ReservationView> Client::reservations() {
     return result;
 }
 
-bool Client::follow(const std::function<void()>& settled, const std::function<bool()>& done) {
+bool Client::follow(const std::function<void()>& settled, const std::function<bool()>& done,
+                    const std::function<void(sdbus::Message&)>& onSignal) {
     const SignalFd signals;
     bool dirty = true;
     auto slot =
         connection_->addMatch("type='signal',sender='" + std::string(dbus::kBusName) +
                                   "',path_namespace='" + std::string(dbus::kManagerPath) + "'",
-                              [&](sdbus::Message&) { dirty = true; });
+                              [&](sdbus::Message& signal) {
+                                  if (onSignal) {
+                                      onSignal(signal);
+                                  }
+                              });
     while (true) {
+        // A signal, or the answer to an asynchronous call made in `settled`.
         while (connection_->processPendingRequest()) {
+            dirty = true;
         }
         if (dirty) {
             dirty = false;

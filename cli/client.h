@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ public:
 
     // GetManagedObjects' reply as it came, for reading without a variant per property.
     sdbus::MethodReply managedObjectsReply();
+    // The same, and the manager's GetAll, answered through the connection's processing (in order
+    // with the signals that came before and after).
+    sdbus::PendingAsyncCall managedObjectsAsync(sdbus::async_reply_handler onReply);
+    sdbus::PendingAsyncCall managerPropertiesAsync(sdbus::async_reply_handler onReply);
 
 private:
     // Changes are followed for every object at once (Client::follow), not through these.
@@ -42,6 +47,16 @@ private:
     void onInterfacesRemoved(const sdbus::ObjectPath& /*objectPath*/,
                              const std::vector<std::string>& /*interfaces*/) override {}
 };
+
+// Readers of balloond's messages, shared by Client and LiveTable.
+// A domain's properties ({sv}) into `d`; the ones the message does not hold stay as they were.
+void readDomainInto(sdbus::Message& m, DomainView& d);
+// One object's interfaces ({sa{sv}}): its domain view, if it is a domain.
+std::optional<DomainView> readObject(sdbus::Message& m);
+// GetManagedObjects' answer: every domain, by domid.
+std::vector<DomainView> readManagedObjects(sdbus::Message& reply);
+// The manager's properties into `h`; the ones the map does not hold stay as they were.
+void applyManagerProperties(const std::map<std::string, sdbus::Variant>& p, ManagerView& h);
 
 class Client {
 public:
@@ -62,8 +77,10 @@ public:
     [[nodiscard]] std::vector<ReservationView> reservations();
 
     // Calls `settled` after each batch of signals balloond emits (PropertiesChanged,
-    // InterfacesAdded, ...). Returns when done() is true (true) or at SIGINT/SIGTERM (false).
-    bool follow(const std::function<void()>& settled, const std::function<bool()>& done);
+    // InterfacesAdded, ...) or asynchronous answers, and `onSignal` with each signal as it
+    // comes. Returns when done() is true (true) or at SIGINT/SIGTERM (false).
+    bool follow(const std::function<void()>& settled, const std::function<bool()>& done,
+                const std::function<void(sdbus::Message&)>& onSignal = {});
 
 private:
     std::unique_ptr<sdbus::IConnection> connection_;

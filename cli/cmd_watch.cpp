@@ -1,11 +1,12 @@
 // watch: the list, redrawn whenever balloond announces a change (PropertiesChanged,
-// InterfacesAdded/Removed); no polling. Ends at Ctrl-C.
+// InterfacesAdded/Removed, applied from the signals themselves: live_table.h); no polling. Ends
+// at Ctrl-C.
 #include <iostream>
 
 #include <unistd.h>
 
 #include "command.h"
-#include "format.h"
+#include "live_table.h"
 
 namespace balloon::cli {
 
@@ -14,19 +15,21 @@ Runner defineWatch(CLI::App& /*command*/) {
         Client& client = context.client();
         const bool terminal = isatty(STDOUT_FILENO) != 0;
         std::string shown;
+        LiveTable table(client.manager());
         client.follow(
             [&] {
-                const std::string view = hostLine(client.host()) + domainTable(client.domains());
-                if (view == shown) {
+                table.refreshIfStale();
+                const std::optional<std::string> view = table.view();
+                if (!view || *view == shown) {
                     return;  // a change the table does not show (e.g. a report's age)
                 }
-                shown = view;
+                shown = *view;
                 if (terminal) {
                     std::cout << "\033[H\033[2J";  // home and clear: redraw in place
                 }
-                std::cout << view << std::endl;
+                std::cout << shown << std::endl;
             },
-            [] { return false; });
+            [] { return false; }, [&](sdbus::Message& signal) { table.apply(signal); });
         return cmdline::kExitOk;
     };
 }

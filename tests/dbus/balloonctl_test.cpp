@@ -2,6 +2,8 @@
 // and the exit codes scripts rely on (0 ok, 1 usage, 2 unreachable, 3 refused, 4 not
 // authorized, 5 timeout / not reached).
 #include <csignal>
+#include <functional>
+#include <optional>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -220,6 +222,55 @@ TEST_F(Balloonctl, WatchRedrawsWhenATargetChanges) {
         }
     }
     EXPECT_TRUE(redrawn) << "watch never showed db's new target";
+    EXPECT_EQ(watcher->stop(SIGINT, std::chrono::seconds(10)), 0);
+}
+
+// watch applies balloond's signals to the table it read at the start (cli/live_table.h): a
+// domain added or removed after that shows through InterfacesAdded / InterfacesRemoved alone,
+// and a later change to the new domain through its PropertiesChanged.
+TEST_F(Balloonctl, WatchShowsDomainsThatComeAndGo) {
+    auto watcher = spawnCtl({"watch"});
+    ASSERT_TRUE(watcher->readLine(std::chrono::seconds(15)));
+    // True once a whole redraw (one that the next one's host line ends) satisfies `wanted`.
+    std::string draw;
+    const auto aDrawShows = [&](const std::function<bool(const std::string&)>& wanted) {
+        while (auto line = watcher->readLine(std::chrono::seconds(15))) {
+            if (line->rfind("host:", 0) != 0) {
+                draw += *line + "\n";
+                continue;
+            }
+            const bool shown = wanted(draw);
+            draw = *line + "\n";
+            if (shown) {
+                return true;
+            }
+        }
+        return false;
+    };
+    const auto row = [](const std::string& text, const std::string& name) {
+        const auto at = text.find("\n" + name + " ");
+        return at == std::string::npos ? std::string()
+                                       : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+    };
+    const auto listed = [&] { return ctl({"list"}).out; };
+
+    std::optional<DomId> late;
+    balloond().post([&](World& world) { late = world.sim.create("late"); });
+    ASSERT_TRUE(late);
+    ASSERT_TRUE(eventually([&] { return !row(listed(), "late").empty(); }));
+    ASSERT_EQ(ctl({"set", "late", "200M"}).exitCode, 0);
+    ASSERT_EQ(ctl({"set", "db", "300M"}).exitCode, 0);  // one more redraw ends late's
+    EXPECT_TRUE(aDrawShows([&](const std::string& d) {
+        return row(d, "late").find(" 200 ") != std::string::npos;
+    })) << "watch never showed the new domain at its new target";
+
+    balloond().post([&](World& world) { world.sim.destroy("late"); });
+    ASSERT_TRUE(eventually([&] { return row(listed(), "late").empty(); }));
+    ASSERT_EQ(ctl({"set", "db", "310M"}).exitCode, 0);
+    ASSERT_EQ(ctl({"set", "db", "320M"}).exitCode, 0);
+    EXPECT_TRUE(aDrawShows([&](const std::string& d) {
+        return row(d, "db").find(" 310 ") != std::string::npos && row(d, "late").empty();
+    })) << "watch still showed the destroyed domain after balloond had dropped it";
     EXPECT_EQ(watcher->stop(SIGINT, std::chrono::seconds(10)), 0);
 }
 
