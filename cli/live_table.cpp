@@ -1,30 +1,11 @@
 #include "live_table.h"
 
-#include <charconv>
 #include <vector>
 
 #include "format.h"
 #include "names.h"
 
 namespace balloon::cli {
-namespace {
-
-std::optional<DomId> domidOf(const std::string& objectPath) {
-    const std::string_view prefix = dbus::kDomainPathPrefix;
-    if (objectPath.rfind(prefix, 0) != 0) {
-        return std::nullopt;
-    }
-    DomId domid = 0;
-    const char* first = objectPath.data() + prefix.size();
-    const char* last = objectPath.data() + objectPath.size();
-    const auto [end, error] = std::from_chars(first, last, domid);
-    if (error != std::errc() || end != last || first == last) {
-        return std::nullopt;
-    }
-    return domid;
-}
-
-}  // namespace
 
 void LiveTable::refreshIfStale() {
     if (!stale_ || pending_ > 0) {
@@ -76,7 +57,7 @@ void LiveTable::apply(sdbus::Message& signal) {
         } else if (member == "InterfacesRemoved") {
             sdbus::ObjectPath path;
             signal >> path;
-            if (const auto domid = domidOf(path)) {
+            if (const auto domid = dbus::domidOfObjectPath(path)) {
                 domains_->erase(*domid);
             }
         }
@@ -108,7 +89,7 @@ void LiveTable::applyPropertiesChanged(sdbus::Message& signal) {
 }
 
 DomainView* LiveTable::find(const std::string& objectPath) {
-    const auto domid = domidOf(objectPath);
+    const auto domid = dbus::domidOfObjectPath(objectPath);
     if (!domid) {
         return nullptr;
     }
