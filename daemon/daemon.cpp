@@ -22,8 +22,7 @@ Daemon::Daemon(EventLoop& loop, xen::XenStore& xs, xen::HypervisorPort& hv, Conf
 void Daemon::start() {
     xs_.watch("@introduceDomain", "domains");
     xs_.watch("@releaseDomain", "domains");
-    started_ = true;
-    followWatchEvents(true);
+    loop_.watchFd(xs_.watchFd(), [this] { onXenstoreReadable(); });
     loop_.onSignal(SIGTERM, [this] {
         BLOG(notice) << "SIGTERM: stopping";
         notifier_.stopping();
@@ -58,11 +57,6 @@ void Daemon::reportStatus(const RoundSummary& summary) {
 }
 
 void Daemon::onXenstoreReadable() {
-    takeWatchEvents();
-    continueReports();
-}
-
-void Daemon::takeWatchEvents() {
     const auto events = xs_.takeWatchEvents();
     if (events.empty()) {
         return;
@@ -75,26 +69,15 @@ void Daemon::takeWatchEvents() {
     if (balancer_.onWatchEvents(events, Clock::now())) {
         requestRound();
     }
+    continueReports();
 }
 
 void Daemon::continueReports() {
-    if (!reads_.busy() && balancer_.reportsWaiting()) {
-        readsInFlight_ = balancer_.takeDueReports(Clock::now());
-        reads_.start(readsInFlight_.paths);
-    }
-    followWatchEvents(!reads_.busy());
-}
-
-void Daemon::followWatchEvents(bool follow) {
-    if (!started_ || follow == followingWatchEvents_) {
+    if (reads_.busy() || !balancer_.reportsWaiting()) {
         return;
     }
-    followingWatchEvents_ = follow;
-    if (follow) {
-        loop_.watchFd(xs_.watchFd(), [this] { onXenstoreReadable(); });
-    } else {
-        loop_.unwatchFd(xs_.watchFd());
-    }
+    readsInFlight_ = balancer_.takeDueReports(Clock::now());
+    reads_.start(readsInFlight_.paths);
 }
 
 void Daemon::onReportsRead() {
@@ -105,7 +88,6 @@ void Daemon::onReportsRead() {
         if (balancer_.finishReports(readsInFlight_, reads_.take(), Clock::now())) {
             requestRound();
         }
-        takeWatchEvents();  // the ones that queued while the slice was out, in one go
     } catch (const xen::XenStoreError& e) {
         onXenstoreLost(e);
     }

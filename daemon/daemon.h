@@ -56,18 +56,10 @@ public:
 
 private:
     void onXenstoreReadable();
-    // Marks the domains whose reports changed due and asks for a round when the events call
-    // for one.
-    void takeWatchEvents();
     // Starts reading the next slice of due reports (Balancer::setReportSlice) off the loop's
     // thread, unless one is in flight; onReportsRead applies it and starts the next.
     void continueReports();
     void onReportsRead();
-    // Polls the watch fd or not. While a slice of reads is out it is not: the events that come
-    // meanwhile wait in their queue and are taken in one go when the slice comes back, where
-    // each would otherwise wake the loop only to mark a report due (a burst of reports woke it
-    // once per report: docs/benchmarks.md, item 5).
-    void followWatchEvents(bool follow);
     // Applies the slice in flight and reads the rest of the due reports here: a round from
     // outside the loop (Rebalance) plans on every report that has come in.
     void readAllReports();
@@ -105,8 +97,6 @@ private:
     std::optional<EventLoop::TimerId> soonTimer_;
     std::optional<EventLoop::TimerId> metricsTimer_;
     BackgroundReads reads_;
-    bool started_ = false;
-    bool followingWatchEvents_ = false;
     ReportBatch readsInFlight_;
     std::optional<TimePoint> lastRound_;
     bool domainsChanged_ = false;
