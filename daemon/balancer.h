@@ -60,6 +60,7 @@ public:
     // Reports due and not read yet; readWaitingReports reads the next slice and returns true
     // when a round should run.
     [[nodiscard]] bool reportsWaiting() const { return reports_.hasDue(); }
+    [[nodiscard]] std::size_t reportsWaitingCount() const { return reports_.dueCount(); }
     bool readWaitingReports(TimePoint now);
     // The reports are read by the caller from now on (the daemon's BackgroundReads), a slice at
     // a time with takeDueReports and finishReports. Watch handling reads none; a round reads

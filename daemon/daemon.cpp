@@ -76,6 +76,16 @@ void Daemon::continueReports() {
     if (reads_.busy() || !balancer_.reportsWaiting()) {
         return;
     }
+    if (balancer_.reportsWaitingCount() <= kReadsHere) {
+        try {
+            if (balancer_.readWaitingReports(Clock::now())) {
+                requestRound();
+            }
+        } catch (const xen::XenStoreError& e) {
+            onXenstoreLost(e);
+        }
+        return;
+    }
     readsInFlight_ = balancer_.takeDueReports(Clock::now());
     reads_.start(readsInFlight_.paths);
 }

@@ -57,7 +57,8 @@ public:
 private:
     void onXenstoreReadable();
     // Starts reading the next slice of due reports (Balancer::setReportSlice) off the loop's
-    // thread, unless one is in flight; onReportsRead applies it and starts the next.
+    // thread, unless one is in flight; onReportsRead applies it and starts the next. Up to
+    // kReadsHere due reports are read at once on the loop's thread instead.
     void continueReports();
     void onReportsRead();
     // Applies the slice in flight and reads the rest of the due reports here: a round from
@@ -81,6 +82,10 @@ private:
     static constexpr std::chrono::milliseconds kMinRoundGap{100};
     // Report reads per slice: one for each of XenStoreClient's 8 connections.
     static constexpr std::size_t kReportSlice = 8;
+    // At most this many due reports are read on the loop's thread (about 50 us each): handing
+    // them to BackgroundReads costs the loop one wake-up more than the reads, and a quiet host
+    // has one report due at a time (docs/benchmarks.md, item 5).
+    static constexpr std::size_t kReadsHere = 2;
     static constexpr int kDeferredRetries = 10;
 
     EventLoop& loop_;

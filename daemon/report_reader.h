@@ -77,6 +77,7 @@ public:
                 TimePoint now, const std::function<DomainRecord*(DomId)>& lookup);
     // Domains due for a read that readDue has not reached yet.
     [[nodiscard]] bool hasDue() const { return !due_.empty(); }
+    [[nodiscard]] std::size_t dueCount() const { return due_.size(); }
 
     [[nodiscard]] bool isStale(const DomainRecord& record, TimePoint now) const;
     // Never reported, and listed for no longer than a report may be stale: an agent may still

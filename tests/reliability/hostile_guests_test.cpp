@@ -17,10 +17,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "balloon_driver.h"
 #include "balloond_thread.h"
 #include "guest_ring_client.h"
 #include "host_invariants.h"
 #include "log.h"
+#include "policy/explain.h"
 #include "private_bus.h"
 #include "reaction_probe.h"
 #include "real_xenstore_fixture.h"
@@ -137,6 +139,9 @@ protected:
         });
     }
     void TearDown() override {
+        if (HasFailure() && balloond_) {
+            std::cerr << "balloond's view at the failure:\n" << balloondsView();
+        }
         balloond_.reset();
         bus_.reset();
         log::initLogging(log::Severity::Info);
@@ -150,6 +155,28 @@ protected:
         RealXenstore::TearDown();
     }
 
+    // Each domain's tracking state and its last plan's reason, for a failure's report.
+    std::string balloondsView() {
+        std::ostringstream out;
+        balloond_->post([&](dbustest::World& world) {
+            daemon::Balancer& balancer = world.daemon.balancer();
+            const Plan* plan = balancer.lastPlan();
+            for (const auto& [domid, record] : balancer.registry().records()) {
+                out << "dom" << domid << ": target " << record.target.count() << " KiB, actual "
+                    << record.actual.count() << " KiB, "
+                    << convergenceName(record.convergence.state())
+                    << (record.pinned ? ", pinned" : "") << ", report seq "
+                    << (record.report ? record.report->sequence : 0) << ", reads "
+                    << record.reportReads << ", rejects " << record.reportRejects
+                    << (record.reportPending ? ", pending" : "");
+                if (const DomainPlan* p = plan ? plan->find(domid) : nullptr) {
+                    out << "; plan " << p->target.count() << " KiB: " << policy::explain(*p);
+                }
+                out << "\n";
+            }
+        });
+        return out.str();
+    }
     KiB target(const std::string& name) {
         return memoryKey(xs(), domids_.at(name), "target").value_or(KiB{});
     }
@@ -315,8 +342,14 @@ TEST_F(HostileGuests, AFloodOfGarbageLiesAndFlappingChangesNothingForTheHonest) 
     EXPECT_THAT(violations, IsEmpty());
     // Still alive and still balancing once it is over: from a low demand, a rise is served at
     // once. (Not a fall: the memory the flooders give back when it ends is shared, so a falling
-    // demand may be met by a target that stays where it was, rightly.)
+    // demand may be met by a target that stays where it was, rightly.) The flapper's last word is
+    // its low value: the one read last stays in force, and at 1800M its target is held for its
+    // need (core/policy/demand.cpp), which with the liar at its 2G max leaves the honest guest
+    // 700M, short of a 256M rise from 450M (one CI run and 1 local run in about 170 ended on the
+    // high value and failed here).
     phase.emplace(__FILE__, __LINE__, "after the flood");
+    ring("flapper").write(kReportKey,
+                          encodeReport(report(flapperFlood.writes() + 1, gib(2), mib(200))));
     setDemand(*balloond_, "honest", kLow);
     EXPECT_TRUE(reaction(kHigh)) << "balloond stopped reacting after the flood";
 
@@ -344,8 +377,16 @@ TEST_F(HostileGuests, AFloodOfGarbageLiesAndFlappingChangesNothingForTheHonest) 
     ASSERT_EQ(flooded.size(), static_cast<std::size_t>(kSamples));
     // Twice the calm median, plus one report interval and one round gap: a reaction starts when
     // the guest's agent next writes (every 100 ms), and a round starts at most every 100 ms
-    // (Daemon::kMinRoundGap), so every latency is quantized by that much twice over.
-    EXPECT_LE(median(flooded), 2 * median(calm) + 200ms);
+    // (Daemon::kMinRoundGap), so every latency is quantized by that much twice over. Plus the
+    // time another guest's balloon driver takes to give back the move: in the flood the host is
+    // short (the liar holds its max), and a grow spends only memory that is free
+    // (core/policy/grow_budget.h), where the calm host had it free already. (Without it, the
+    // flood's rises of 400-500 ms against a calm median of 100 ms failed 1 local run in about
+    // 170 under ASan, and one CI run.)
+    const auto release = std::chrono::milliseconds(
+        kMove.count() * 1000 /
+        mib(static_cast<std::uint64_t>(sim::defaultRateMiBps(sim::DriverKind::Linux))).count());
+    EXPECT_LE(median(flooded), 2 * median(calm) + 200ms + release);
     // A flood, as fast as xenstored lets guests write while balloond balances: its write rate
     // limit (see readRateLimitTrace) holds them at 650-850/s each on this machine even unpaced,
     // in the normal and the ASan build alike (ring_ceiling_test, docs/reliability.md).
