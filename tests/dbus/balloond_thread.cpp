@@ -1,12 +1,14 @@
 #include "balloond_thread.h"
 
 #include <chrono>
+#include <sstream>
 #include <stdexcept>
 
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "dbus_service.h"
+#include "policy/explain.h"
 #include "scenario.h"
 #include "xenstore_client.h"
 
@@ -102,8 +104,12 @@ void BalloondThread::main(BalloondSetup setup, std::promise<void>& started) {
             sim::parseScenario(setup.scenario, "<dbus test>"), *simXs, setup.introducer);
         loop = std::make_unique<daemon::EventLoop>();
         const Config config = setup.config;
+        // A reload (SIGHUP) gets the same configuration again: a copy each time.
         service = std::make_unique<daemon::Daemon>(*loop, *daemonXs, simulation->host(), config,
-                                                   [config] { return config; });
+                                                   [config] {
+                                                       Config copy = config;
+                                                       return copy;
+                                                   });
         service->start();
         bus = std::make_unique<daemon::BusService>(
             *service, daemon::BusOptions{setup.busAddress, setup.adminGroup});
@@ -122,6 +128,27 @@ void BalloondThread::main(BalloondSetup setup, std::promise<void>& started) {
         fprintf(stderr, "balloond's loop failed: %s\n", e.what());
     }
     bus.reset();
+}
+
+std::string BalloondThread::describeDomains() {
+    std::ostringstream out;
+    post([&](World& world) {
+        daemon::Balancer& balancer = world.daemon.balancer();
+        const Plan* plan = balancer.lastPlan();
+        for (const auto& [domid, record] : balancer.registry().records()) {
+            out << "dom" << domid << ": target " << record.target.count() << " KiB, actual "
+                << record.actual.count() << " KiB, " << convergenceName(record.convergence.state())
+                << (record.pinned ? ", pinned" : "") << ", report seq "
+                << (record.report ? record.report->sequence : 0) << ", reads " << record.reportReads
+                << ", rejects " << record.reportRejects
+                << (record.reportPending ? ", pending" : "");
+            if (const DomainPlan* p = plan ? plan->find(domid) : nullptr) {
+                out << "; plan " << p->target.count() << " KiB: " << policy::explain(*p);
+            }
+            out << "\n";
+        }
+    });
+    return out.str();
 }
 
 }  // namespace balloon::dbustest

@@ -48,6 +48,9 @@ public:
 
     // Runs task on the daemon's thread between two loop iterations and waits for it (10 s).
     void post(const std::function<void(World&)>& task);
+    // balloond's view of each domain, a line each: target, allocation, convergence, reads and
+    // its last plan's reason (for a failing test's report).
+    std::string describeDomains();
 
 private:
     void main(BalloondSetup setup, std::promise<void>& started);

@@ -22,7 +22,6 @@
 #include "guest_ring_client.h"
 #include "host_invariants.h"
 #include "log.h"
-#include "policy/explain.h"
 #include "private_bus.h"
 #include "reaction_probe.h"
 #include "real_xenstore_fixture.h"
@@ -140,7 +139,7 @@ protected:
     }
     void TearDown() override {
         if (HasFailure() && balloond_) {
-            std::cerr << "balloond's view at the failure:\n" << balloondsView();
+            std::cerr << "balloond's view at the failure:\n" << balloond_->describeDomains();
         }
         balloond_.reset();
         bus_.reset();
@@ -155,28 +154,6 @@ protected:
         RealXenstore::TearDown();
     }
 
-    // Each domain's tracking state and its last plan's reason, for a failure's report.
-    std::string balloondsView() {
-        std::ostringstream out;
-        balloond_->post([&](dbustest::World& world) {
-            daemon::Balancer& balancer = world.daemon.balancer();
-            const Plan* plan = balancer.lastPlan();
-            for (const auto& [domid, record] : balancer.registry().records()) {
-                out << "dom" << domid << ": target " << record.target.count() << " KiB, actual "
-                    << record.actual.count() << " KiB, "
-                    << convergenceName(record.convergence.state())
-                    << (record.pinned ? ", pinned" : "") << ", report seq "
-                    << (record.report ? record.report->sequence : 0) << ", reads "
-                    << record.reportReads << ", rejects " << record.reportRejects
-                    << (record.reportPending ? ", pending" : "");
-                if (const DomainPlan* p = plan ? plan->find(domid) : nullptr) {
-                    out << "; plan " << p->target.count() << " KiB: " << policy::explain(*p);
-                }
-                out << "\n";
-            }
-        });
-        return out.str();
-    }
     KiB target(const std::string& name) {
         return memoryKey(xs(), domids_.at(name), "target").value_or(KiB{});
     }
